@@ -1,0 +1,46 @@
+import type { Session, SessionInput } from './Session.js'
+
+/** What every adapter call receives. Honour `signal`: sign-out aborts a refresh in flight. */
+export interface AdapterContext {
+  signal: AbortSignal
+}
+
+/** What `refresh` receives: `force` asks the adapter to bypass every cache (Clerk `skipCache`). */
+export interface RefreshContext extends AdapterContext {
+  force: boolean
+}
+
+/**
+ * One backend's side of the session: Supabase, Clerk, a REST API, or your own. The chart calls
+ * it; it never holds state the chart does not know about.
+ *
+ * @example
+ * const adapter: AuthAdapter<{ email: string; password: string }> = {
+ *   name: 'my-api',
+ *   async signIn(credentials, { signal }) {
+ *     const res = await fetch('/login', { method: 'POST', body: JSON.stringify(credentials), signal })
+ *     const body = await res.json()
+ *     return { accessToken: body.access_token, refreshToken: body.refresh_token }
+ *   },
+ *   async refresh(session, { signal }) { ... },
+ *   classify: (error) => (error instanceof HttpError && error.status === 401 ? 'rejected' : 'transient'),
+ * }
+ */
+export interface AuthAdapter<Credentials = unknown> {
+  readonly name: string
+  signIn(credentials: Credentials, ctx: AdapterContext): Promise<SessionInput>
+  refresh(session: Session, ctx: RefreshContext): Promise<SessionInput>
+  /** Checks a restored session with the server; may return a fresher user. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: an adapter may return nothing at all
+  validate?(session: Session, ctx: AdapterContext): Promise<{ user?: Session['user'] } | undefined | void>
+  signOut?(session: Session, ctx: AdapterContext): Promise<void>
+  /** Finds a session the backend already holds (Clerk, cookie mode) when storage has none. */
+  restore?(ctx: AdapterContext): Promise<SessionInput | null>
+  /** Says whether a failure is final (`rejected`) or worth retrying (`transient`). */
+  classify?(error: unknown): 'rejected' | 'transient'
+  /**
+   * Whether `refresh` works with no refresh token visible to JavaScript (an HttpOnly cookie,
+   * Clerk's own session). Without it, a session with no refresh token cannot be refreshed.
+   */
+  readonly refreshesWithoutToken?: boolean
+}

@@ -1,0 +1,269 @@
+import { type Actor, createActor, type InspectionEvent } from 'xstate'
+import type { AuthEmitted } from '../machines/AuthContext.js'
+import { authMachine } from '../machines/authMachine.js'
+import { isDue } from '../machines/sessionTiming.js'
+import type { AuthClientOptions } from './AuthClientOptions.js'
+import { consoleLogger } from './AuthLogger.js'
+import type { AuthSnapshot, AuthStatus } from './AuthSnapshot.js'
+import { defaultClock } from './Clock.js'
+import { createAuthEffects } from './createAuthEffects.js'
+import { createAuthFetch } from './createAuthFetch.js'
+import { createSessionStore } from './createSessionStore.js'
+import { createTokenSinks, type TokenSink } from './createTokenSinks.js'
+import { decideToken } from './decideToken.js'
+import {
+  type AuthError,
+  ClaimsTimeoutError,
+  InvalidOptionsError,
+  NotAuthenticatedError,
+  RequestTimeoutError,
+  SessionExpiredError,
+} from './errors.js'
+import { parseClientOptions, parseRefreshOptions, type RefreshOptions } from './parseClientOptions.js'
+import { redactForInspection } from './redactForInspection.js'
+import { resolveStorage } from './resolveStorage.js'
+import type { Session } from './Session.js'
+
+/** The events `auth.on` delivers. */
+export interface AuthClientEvents {
+  error: { type: 'error'; error: AuthError }
+  refreshRejected: { type: 'refreshRejected'; error: AuthError; tokenAge: number | null }
+}
+
+/** The client `createAuthClient` returns. */
+export interface AuthClient<Credentials = unknown> {
+  start(): AuthClient<Credentials>
+  stop(): void
+  getSnapshot(): AuthSnapshot
+  subscribe(listener: (snapshot: AuthSnapshot) => void): () => void
+  getToken(): Promise<string>
+  signIn(credentials: Credentials): Promise<Session>
+  signOut(): Promise<void>
+  refresh(options?: RefreshOptions): Promise<Session>
+  addTokenSink(sink: TokenSink): () => void
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>
+  on<K extends keyof AuthClientEvents>(type: K, listener: (event: AuthClientEvents[K]) => void): () => void
+  readonly actor: Actor<typeof authMachine>
+}
+
+interface Pending<T> {
+  resolve(value: T): void
+  reject(error: unknown): void
+  timer?: unknown
+}
+
+const SETTLED_STATES: ReadonlySet<string> = new Set(['authenticated', 'refreshing', 'expired', 'unauthenticated'])
+
+/**
+ * Creates the client that owns the session: one statechart, the only place any code gets a token
+ * from. Call `start()` to restore the stored session.
+ *
+ * @example
+ * const auth = createAuthClient({ adapter: createRestAdapter({ baseUrl: '/api' }) }).start()
+ * auth.addTokenSink((token) => realtime.setAuth(token))
+ * const res = await auth.fetch('/api/orders')
+ */
+export function createAuthClient<Credentials = unknown>(
+  options: AuthClientOptions<Credentials>,
+): AuthClient<Credentials> {
+  const config = parseClientOptions(options)
+  const clock = options.clock ?? defaultClock
+  const logger = options.logger ?? consoleLogger
+  const store = createSessionStore(resolveStorage(options.storage, logger), config.storageKey)
+  const report = (error: AuthError) => {
+    if (actor.getSnapshot().status === 'active') actor.send({ type: 'effect.failed', error })
+    else logger.error(`${error.code}: ${error.message}`)
+  }
+  const sinks = createTokenSinks(report)
+  const effects = createAuthEffects({ adapter: options.adapter as never, store, clock, sinks, report })
+  const inspect = options.inspect
+  const actor = createActor(authMachine.provide(effects), {
+    clock,
+    input: {
+      refreshMargin: config.refreshMargin,
+      refreshesWithoutToken: options.adapter.refreshesWithoutToken === true,
+      retry: config.retry,
+      env: { now: () => clock.now(), random: options.random ?? Math.random },
+    },
+    inspect:
+      inspect === undefined
+        ? undefined
+        : (event: InspectionEvent) => inspect(config.redactInspection ? redactForInspection(event) : event),
+  })
+
+  const refreshCalls = new Map<number, Pending<Session>>()
+  const signInCalls = new Map<number, Pending<Session>>()
+  let nextId = 0
+
+  // One shared promise for "the chart moved", so a thousand waiting getToken() calls cost one
+  // subscription, not a thousand.
+  let change: { promise: Promise<void>; resolve(): void } | null = null
+  const nextChange = () => {
+    if (change === null) {
+      let resolve!: () => void
+      const promise = new Promise<void>((r) => {
+        resolve = r
+      })
+      change = { promise, resolve }
+    }
+    return change.promise
+  }
+  const wake = () => {
+    const current = change
+    change = null
+    current?.resolve()
+  }
+  actor.subscribe({ next: wake, error: wake, complete: wake })
+
+  actor.on('refresh.settled', (event: Extract<AuthEmitted, { type: 'refresh.settled' }>) => {
+    const call = refreshCalls.get(event.id)
+    if (!call) return
+    refreshCalls.delete(event.id)
+    clock.clearTimeout(call.timer)
+    if (event.error) call.reject(event.error)
+    else if (event.session) call.resolve(event.session)
+    else call.reject(new NotAuthenticatedError())
+  })
+  actor.on('signIn.settled', (event: Extract<AuthEmitted, { type: 'signIn.settled' }>) => {
+    const call = signInCalls.get(event.id)
+    if (!call) return
+    signInCalls.delete(event.id)
+    const session = actor.getSnapshot().context.session
+    if (event.error) call.reject(event.error)
+    else if (session) call.resolve(session)
+    else call.reject(new NotAuthenticatedError())
+  })
+
+  let lastSnapshot: AuthSnapshot | null = null
+  const getSnapshot = (): AuthSnapshot => {
+    const { value, context } = actor.getSnapshot()
+    const status = (typeof value === 'string' ? value : Object.keys(value)[0]) as AuthStatus
+    const last = lastSnapshot
+    if (
+      last &&
+      last.status === status &&
+      last.session === context.session &&
+      last.user === context.user &&
+      last.error === context.error
+    ) {
+      return last
+    }
+    lastSnapshot = {
+      status,
+      session: context.session,
+      user: context.user,
+      claims: context.session?.claims ?? null,
+      error: context.error,
+    }
+    return lastSnapshot
+  }
+
+  const waitForSettledState = async () => {
+    while (actor.getSnapshot().status === 'active' && !SETTLED_STATES.has(getSnapshot().status)) {
+      await nextChange()
+    }
+  }
+
+  const slowGetToken = async (): Promise<string> => {
+    for (;;) {
+      const decision = decideToken(actor.getSnapshot(), clock.now())
+      if (decision.kind === 'token') return decision.token
+      if (decision.kind === 'error') throw decision.error
+      if (decision.kind === 'check') actor.send({ type: 'session.check' })
+      else await nextChange()
+    }
+  }
+
+  const client: AuthClient<Credentials> = {
+    actor,
+    start() {
+      actor.start()
+      return client
+    },
+    stop() {
+      actor.stop()
+      const stopped = new NotAuthenticatedError('the auth client was stopped')
+      for (const call of [...refreshCalls.values(), ...signInCalls.values()]) {
+        clock.clearTimeout(call.timer)
+        call.reject(stopped)
+      }
+      refreshCalls.clear()
+      signInCalls.clear()
+      wake()
+    },
+    getSnapshot,
+    subscribe(listener) {
+      let last = getSnapshot()
+      const subscription = actor.subscribe(() => {
+        const next = getSnapshot()
+        if (next === last) return
+        last = next
+        listener(next)
+      })
+      return () => subscription.unsubscribe()
+    },
+    // The hot path: a held, fresh token is served from memory with one clock read. Everything
+    // else (waiting, refreshing, failing) is the slow path.
+    async getToken() {
+      const { value, context } = actor.getSnapshot()
+      const session = context.session
+      if (value === 'authenticated' && session !== null && !isDue(session, clock.now(), config.refreshMargin)) {
+        return session.accessToken
+      }
+      return slowGetToken()
+    },
+    signIn(credentials) {
+      const id = ++nextId
+      return new Promise<Session>((resolve, reject) => {
+        signInCalls.set(id, { resolve, reject })
+        actor.send({ type: 'auth.signIn', id, credentials })
+      })
+    },
+    async signOut() {
+      actor.send({ type: 'auth.signOut' })
+      while (actor.getSnapshot().status === 'active' && getSnapshot().status === 'signingOut') {
+        await nextChange()
+      }
+    },
+    async refresh(refreshOptions) {
+      const { force, until, timeoutMs, description } = parseRefreshOptions(refreshOptions)
+      await waitForSettledState()
+      const { status } = getSnapshot()
+      if (status === 'expired') {
+        const error = actor.getSnapshot().context.error
+        throw error instanceof SessionExpiredError ? error : new SessionExpiredError('token_expired')
+      }
+      if (status !== 'authenticated' && status !== 'refreshing') throw new NotAuthenticatedError()
+      const id = ++nextId
+      return new Promise<Session>((resolve, reject) => {
+        const timeoutError =
+          until === undefined
+            ? new RequestTimeoutError(`refresh did not finish within ${timeoutMs} ms`)
+            : new ClaimsTimeoutError(timeoutMs, description)
+        const timer = clock.setTimeout(
+          () => actor.send({ type: 'session.refreshTimeout', id, error: timeoutError }),
+          timeoutMs,
+        )
+        refreshCalls.set(id, { resolve, reject, timer })
+        actor.send({ type: 'session.refresh', id, force, until })
+        const accepted = actor.getSnapshot().context.waiters.some((w) => w.id === id)
+        if (refreshCalls.has(id) && !accepted) {
+          refreshCalls.delete(id)
+          clock.clearTimeout(timer)
+          reject(new InvalidOptionsError(`refresh() cannot run in state ${getSnapshot().status}`))
+        }
+      })
+    },
+    addTokenSink: (sink) => sinks.add(sink),
+    fetch: createAuthFetch({
+      getToken: () => client.getToken(),
+      refresh: (o) => client.refresh(o),
+      fetch: () => options.fetch ?? globalThis.fetch,
+    }),
+    on(type, listener) {
+      const subscription = actor.on(type, listener as never)
+      return () => subscription.unsubscribe()
+    },
+  }
+  return client
+}

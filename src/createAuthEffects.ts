@@ -1,0 +1,114 @@
+import { fromPromise } from 'xstate'
+import type { AuthEvent, RefreshInput, RestoreOutput, SessionOutput } from '../machines/AuthContext.js'
+import type { AuthAdapter } from './AuthAdapter.js'
+import type { Clock } from './Clock.js'
+import { toAdapterError } from './classifyError.js'
+import type { SessionStore } from './createSessionStore.js'
+import type { TokenSinks } from './createTokenSinks.js'
+import type { AuthError, AuthOperation } from './errors.js'
+import { parseSession, toInvalidSessionError } from './parseSession.js'
+import { type AuthUser, type Session, userSchema } from './Session.js'
+
+export interface AuthEffectsOptions {
+  adapter: AuthAdapter<unknown>
+  store: SessionStore
+  clock: Clock
+  sinks: TokenSinks
+  report: (error: AuthError) => void
+}
+
+/** What `authMachine.provide()` is given: the chart's effects, bound to one client. */
+export type AuthEffects = ReturnType<typeof createAuthEffects>
+
+function abortedError(): Error {
+  return new DOMException('the operation was aborted', 'AbortError')
+}
+
+/**
+ * Builds the actors and actions the pure chart declares: adapter calls with their failures
+ * classified, parsing of everything the adapter returns, storage writes that finish before the
+ * chart announces a new session, and the token sinks.
+ *
+ * @example
+ * const machine = authMachine.provide(createAuthEffects({ adapter, store, clock, sinks, report }))
+ */
+export function createAuthEffects({ adapter, store, clock, sinks, report }: AuthEffectsOptions) {
+  const call = async <T>(operation: AuthOperation, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run()
+    } catch (error) {
+      throw toAdapterError(operation, error, adapter.classify?.bind(adapter))
+    }
+  }
+
+  // The new session is stored before the chart hears of it: a reload right after a rotation must
+  // find the new refresh token, not the spent one. A storage failure keeps the session in memory
+  // and is reported, because losing a valid session to a full disk would be worse.
+  const storeSession = async (session: Session, refreshTokenAt: number | null, signal: AbortSignal) => {
+    if (signal.aborted) throw abortedError()
+    const storageError = await store.write(session, refreshTokenAt).then(
+      () => null,
+      (error: AuthError) => error,
+    )
+    return { session, refreshTokenAt, storageError } satisfies SessionOutput
+  }
+
+  return {
+    actors: {
+      restoreSession: fromPromise<RestoreOutput>(async ({ signal }) => {
+        const { stored, error } = await store.read()
+        if (stored) return { session: stored.session, refreshTokenAt: stored.refreshTokenAt, error }
+        if (!adapter.restore) return { session: null, refreshTokenAt: null, error }
+        const restore = adapter.restore.bind(adapter)
+        const raw = await call('restore', () => restore({ signal }))
+        if (raw === null) return { session: null, refreshTokenAt: null, error }
+        return { session: parseSession(raw, 'restored session'), refreshTokenAt: null, error }
+      }),
+
+      validateSession: fromPromise<{ user?: AuthUser | undefined }, { session: Session }>(async ({ input, signal }) => {
+        if (!adapter.validate) return {}
+        const validate = adapter.validate.bind(adapter)
+        const result = await call('validate', () => validate(input.session, { signal }))
+        if (!result || result.user === undefined) return {}
+        const parsed = userSchema.safeParse(result.user)
+        if (!parsed.success) throw toInvalidSessionError('validated user', parsed.error)
+        return { user: parsed.data as AuthUser }
+      }),
+
+      signInWithCredentials: fromPromise<SessionOutput, { credentials: unknown }>(async ({ input, signal }) => {
+        const raw = await call('signIn', () => adapter.signIn(input.credentials, { signal }))
+        const session = parseSession(raw, 'sign-in response')
+        return storeSession(session, clock.now(), signal)
+      }),
+
+      refreshSession: fromPromise<SessionOutput, RefreshInput>(async ({ input, signal }) => {
+        const raw = await call('refresh', () => adapter.refresh(input.session, { signal, force: input.force }))
+        const parsed = parseSession(raw, 'refresh response')
+        const rotated = parsed.refreshToken !== undefined && parsed.refreshToken !== input.session.refreshToken
+        // A backend that does not rotate may omit the refresh token; keep the one we have.
+        const session = rotated ? parsed : { ...parsed, refreshToken: input.session.refreshToken }
+        return storeSession(session, rotated ? clock.now() : input.refreshTokenAt, signal)
+      }),
+
+      signOutSession: fromPromise<void, { session: Session | null }>(async ({ input, signal }) => {
+        if (input.session === null || !adapter.signOut) return
+        const signOut = adapter.signOut.bind(adapter)
+        const session = input.session
+        await call('signOut', () => signOut(session, { signal }))
+      }),
+    },
+    actions: {
+      syncSinks: ({ context }: { context: { session: Session | null } }) => {
+        sinks.push(context.session?.accessToken ?? null)
+      },
+      clearStoredSession: () => {
+        store.clear().then(undefined, report)
+      },
+    },
+  }
+}
+
+/** The event a failed effect is reported with. */
+export function effectFailed(error: AuthError): AuthEvent {
+  return { type: 'effect.failed', error }
+}

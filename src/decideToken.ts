@@ -1,0 +1,55 @@
+import type { AuthContext } from '../machines/AuthContext.js'
+import { isDue, isPastExpiry } from '../machines/sessionTiming.js'
+import { NotAuthenticatedError, SessionExpiredError } from './errors.js'
+
+/** What `getToken()` should do in a given chart state. */
+export type TokenDecision =
+  | { kind: 'token'; token: string }
+  | { kind: 'error'; error: Error }
+  /** The token is due but the chart has not noticed yet (a sleeping device): tell it. */
+  | { kind: 'check' }
+  | { kind: 'wait' }
+
+interface ChartView {
+  status: string
+  value: unknown
+  context: AuthContext
+}
+
+/**
+ * Decides `getToken()` from a snapshot of the chart and the time. Pure, so every branch of I1
+ * is a table entry rather than a timing accident.
+ *
+ * @example
+ * decideToken({ status: 'active', value: 'expired', context }, now) // { kind: 'error', ... }
+ */
+export function decideToken(view: ChartView, now: number): TokenDecision {
+  const { context, value } = view
+  if (view.status !== 'active') return { kind: 'error', error: new NotAuthenticatedError('the auth client is stopped') }
+  const session = context.session
+  const margin = context.config.refreshMargin
+  if (value === 'authenticated') {
+    if (session === null) return { kind: 'error', error: new NotAuthenticatedError() }
+    return isDue(session, now, margin) ? { kind: 'check' } : { kind: 'token', token: session.accessToken }
+  }
+  if (value === 'unauthenticated' || value === 'signingOut') {
+    return { kind: 'error', error: new NotAuthenticatedError() }
+  }
+  if (value === 'expired') {
+    const error =
+      context.error instanceof SessionExpiredError ? context.error : new SessionExpiredError('token_expired')
+    return { kind: 'error', error }
+  }
+  if (typeof value === 'object' && value !== null && 'refreshing' in value) {
+    const step = (value as { refreshing: string }).refreshing
+    if (session === null) return { kind: 'wait' }
+    // I1's one exception: the due refresh failed transiently and the held token still works, so
+    // the caller's request goes out with it rather than failing; `snapshot.error` says why.
+    if (step === 'backingOff') {
+      if (!isPastExpiry(session, now)) return { kind: 'token', token: session.accessToken }
+      return { kind: 'error', error: context.error ?? new NotAuthenticatedError('the session could not be refreshed') }
+    }
+    if (step === 'awaitingClaims' && !isDue(session, now, margin)) return { kind: 'token', token: session.accessToken }
+  }
+  return { kind: 'wait' }
+}

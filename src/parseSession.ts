@@ -1,0 +1,66 @@
+import { decodeJwt } from 'jose'
+import type * as z from 'zod/mini'
+import { InvalidSessionError } from './errors.js'
+import { type Claims, claimsSchema, type Session, sessionInputSchema } from './Session.js'
+
+/**
+ * Turns a zod failure into an {@link InvalidSessionError} naming the first bad field. Values are
+ * never copied into the message, so a token cannot leak through it.
+ */
+export function toInvalidSessionError(what: string, error: z.core.$ZodError): InvalidSessionError {
+  const issue = error.issues[0]
+  const field = issue && issue.path.length > 0 ? issue.path.join('.') : undefined
+  const detail = issue ? `${field === undefined ? '' : `${field}: `}${issue.message}` : 'invalid'
+  return new InvalidSessionError(`${what} is invalid (${detail})`, { field, cause: error })
+}
+
+/**
+ * Decodes a JWT's claims with jose and checks their shape. Called once per token, when it
+ * arrives; never on the hot path.
+ *
+ * @example
+ * const claims = decodeClaims(accessToken) // { sub: 'user-1', exp: 1767225600, ... }
+ */
+export function decodeClaims(accessToken: string): Claims {
+  let raw: unknown
+  try {
+    raw = decodeJwt(accessToken)
+  } catch (cause) {
+    throw new InvalidSessionError('access token is not a well-formed JWT', {
+      field: 'accessToken',
+      cause,
+    })
+  }
+  const parsed = claimsSchema.safeParse(raw)
+  if (!parsed.success) throw toInvalidSessionError('access token claims', parsed.error)
+  return parsed.data as Claims
+}
+
+/**
+ * Parses what an adapter or the store returned into a {@link Session}: checks the shape with
+ * zod, decodes the claims, takes `expiresAt` from `exp` when it is missing, and the user from
+ * `sub` when the adapter gave none. Throws {@link InvalidSessionError} naming the bad field.
+ *
+ * @example
+ * const session = parseSession({ accessToken: jwt, refreshToken: 'r1' })
+ * session.expiresAt // exp * 1000
+ */
+export function parseSession(input: unknown, what = 'session'): Session {
+  const parsed = sessionInputSchema.safeParse(input)
+  if (!parsed.success) throw toInvalidSessionError(what, parsed.error)
+  const { accessToken, refreshToken, user } = parsed.data
+  const claims = decodeClaims(accessToken)
+  const expiresAt = parsed.data.expiresAt ?? (claims.exp === undefined ? undefined : claims.exp * 1000)
+  if (expiresAt === undefined) {
+    throw new InvalidSessionError(`${what} has no expiresAt and its token has no exp claim`, {
+      field: 'expiresAt',
+    })
+  }
+  const sessionUser = user ?? (claims.sub === undefined ? undefined : { id: claims.sub })
+  if (sessionUser === undefined) {
+    throw new InvalidSessionError(`${what} has no user and its token has no sub claim`, {
+      field: 'user',
+    })
+  }
+  return { accessToken, refreshToken, expiresAt, user: sessionUser, claims }
+}
