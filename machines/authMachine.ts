@@ -356,7 +356,6 @@ export const authMachine = setup({
                   user: ({ event }) => event.output.session.user,
                   refreshTokenAt: ({ event }) => event.output.refreshTokenAt,
                   error: ({ event }) => event.output.storageError,
-                  attempt: 0,
                 }),
                 'syncSinks',
                 enqueueActions(({ context, enqueue }) => {
@@ -411,7 +410,19 @@ export const authMachine = setup({
           always: [
             { guard: ({ context }) => context.waiters.some((w) => w.minGen > context.gen), target: 'requesting' },
             { guard: ({ context }) => context.waiters.length > 0, target: 'awaitingClaims' },
-            { guard: 'isRefreshDue', target: 'requesting' },
+            {
+              // A token that is due the moment it arrives would otherwise be refreshed in a loop;
+              // back off as from a transient failure instead.
+              guard: 'isRefreshDue',
+              target: 'afterFailure',
+              actions: [
+                assign({
+                  error: () =>
+                    new AuthError('the new token is already due for refresh; is the device clock or expiresAt wrong?'),
+                }),
+                'failTransient',
+              ],
+            },
             { target: '#auth.authenticated' },
           ],
         },

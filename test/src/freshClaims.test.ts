@@ -1,0 +1,69 @@
+import { ClaimsTimeoutError } from 'authchart'
+import { describe, expect, it } from 'vitest'
+import { signedIn } from '../fixtures/setupClient.js'
+
+describe('fresh claims (I6)', () => {
+  it('refresh({ force, until }) resolves only once a new token carries the claims', async () => {
+    const { auth, clock, adapter } = await signedIn({ adapter: { latency: { refresh: 50 } } })
+    // The server applies the change only on the third token it issues from now on.
+    adapter.enqueue('refresh', 'ok', 'ok', { claims: { activeOrgId: 'org-1' } })
+    let resolved = false
+    const pending = auth
+      .refresh({ force: true, until: (c) => c.activeOrgId === 'org-1', timeoutMs: 10_000 })
+      .then((session) => {
+        resolved = true
+        return session
+      })
+    await clock.advance(50)
+    expect(adapter.calls.refresh).toBe(1)
+    expect(resolved).toBe(false)
+    await clock.advance(2_000)
+    const session = await pending
+    expect(adapter.calls.refresh).toBe(3)
+    expect(session.claims.activeOrgId).toBe('org-1')
+    expect(auth.getSnapshot().claims?.activeOrgId).toBe('org-1')
+    expect(auth.getSnapshot().status).toBe('authenticated')
+    await expect(auth.getToken()).resolves.toBe(session.accessToken)
+  })
+
+  it('rejects with ClaimsTimeoutError after timeoutMs, with bounded retries, and keeps the session', async () => {
+    const { auth, clock, adapter } = await signedIn()
+    const pending = auth.refresh({
+      force: true,
+      until: (c) => c.activeOrgId === 'never',
+      timeoutMs: 3_000,
+      description: 'activeOrgId is set',
+    })
+    const outcome = pending.then(
+      () => 'resolved',
+      (error: unknown) => error,
+    )
+    await clock.advance(2_999)
+    expect(await Promise.race([outcome, Promise.resolve('pending')])).toBe('pending')
+    await clock.advance(1)
+    const error = await outcome
+    expect(error).toBeInstanceOf(ClaimsTimeoutError)
+    expect((error as Error).message).toContain('activeOrgId is set')
+    // backoff 250, 500, 1000, 2000 ms: a handful of requests, not a hot loop
+    expect(adapter.calls.refresh).toBeLessThanOrEqual(5)
+    expect(auth.getSnapshot().status).toBe('authenticated')
+    const after = adapter.calls.refresh
+    await clock.advance(30_000)
+    expect(adapter.calls.refresh).toBe(after) // no retries once the caller gave up
+    await expect(auth.getToken()).resolves.toBe(auth.getSnapshot().session?.accessToken)
+  })
+
+  it('a predicate that throws rejects that call only', async () => {
+    const { auth, clock } = await signedIn()
+    const pending = auth.refresh({
+      force: true,
+      until: () => {
+        throw new Error('bad predicate')
+      },
+    })
+    const assertion = expect(pending).rejects.toThrow('predicate threw')
+    await clock.advance(10)
+    await assertion
+    expect(auth.getSnapshot().status).toBe('authenticated')
+  })
+})
