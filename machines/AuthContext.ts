@@ -68,8 +68,12 @@ export type AuthEvent =
   | { type: 'session.refresh'; id: number; force: boolean; until?: ClaimsPredicate | undefined }
   | { type: 'session.refreshTimeout'; id: number; error: AuthError }
   | { type: 'session.check' }
-  | { type: 'tab.sessionChanged'; session: Session; refreshTokenAt: number | null }
-  | { type: 'tab.signedOut' }
+  /**
+   * A session changed outside this chart: in another tab (which already stored it), or in the
+   * backend's own SDK (`origin: 'adapter'`, which this tab stores).
+   */
+  | { type: 'tab.sessionChanged'; session: Session; refreshTokenAt: number | null; origin?: 'tab' | 'adapter' }
+  | { type: 'tab.signedOut'; origin?: 'tab' | 'adapter' }
   | { type: 'effect.failed'; error: AuthError }
 
 export type AuthEmitted =

@@ -71,6 +71,8 @@ export const authMachine = setup({
     syncSinks: () => undefined,
     /** Removes the stored session. Provided by the client. */
     clearStoredSession: () => undefined,
+    /** Stores `context.session`. Provided by the client. */
+    storeSession: () => undefined,
     reportError: emit(({ context }) => ({
       type: 'error' as const,
       error: context.error ?? new AuthError('unknown failure'),
@@ -100,6 +102,7 @@ export const authMachine = setup({
         error: null,
       })
       enqueue('syncSinks')
+      if (event.origin === 'adapter') enqueue('storeSession')
     }),
     addWaiterForNextRequest: assign({
       waiters: ({ context, event }) =>
@@ -192,7 +195,16 @@ export const authMachine = setup({
     'tab.signedOut': {
       guard: 'hasSession',
       target: '.unauthenticated',
-      actions: ['cancelRefreshWaiters', 'endSession', assign({ error: null }), 'syncSinks'],
+      actions: [
+        'cancelRefreshWaiters',
+        'endSession',
+        assign({ error: null }),
+        'syncSinks',
+        enqueueActions(({ event, enqueue }) => {
+          // Another tab already cleared the shared store; a sign-out reported by the SDK has not.
+          if (event.type === 'tab.signedOut' && event.origin === 'adapter') enqueue('clearStoredSession')
+        }),
+      ],
     },
     'effect.failed': {
       actions: [assign({ error: ({ event }) => event.error }), 'reportError'],

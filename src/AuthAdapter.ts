@@ -11,6 +11,12 @@ export interface RefreshContext extends AdapterContext {
 }
 
 /**
+ * A change the backend reports on its own: Clerk's sign-out in another tab, an organisation
+ * switch, a session pushed by a vendor SDK. The chart takes it without a request.
+ */
+export type AdapterSessionEvent = { type: 'sessionChanged'; session: SessionInput } | { type: 'signedOut' }
+
+/**
  * One backend's side of the session: Supabase, Clerk, a REST API, or your own. The chart calls
  * it; it never holds state the chart does not know about.
  *
@@ -38,6 +44,12 @@ export interface AuthAdapter<Credentials = unknown> {
   restore?(ctx: AdapterContext): Promise<SessionInput | null>
   /** Says whether a failure is final (`rejected`) or worth retrying (`transient`). */
   classify?(error: unknown): 'rejected' | 'transient'
+  /**
+   * Reports backend-side session changes to the chart. Called once on `start()`; the returned
+   * function is called on `stop()`. A changed session is parsed like any adapter response and
+   * stored; it replaces the held one only if it is newer.
+   */
+  subscribe?(listener: (event: AdapterSessionEvent) => void): () => void
   /**
    * Whether `refresh` works with no refresh token visible to JavaScript (an HttpOnly cookie,
    * Clerk's own session). Without it, a session with no refresh token cannot be refreshed.

@@ -2,6 +2,7 @@ import { type Actor, createActor, type InspectionEvent } from 'xstate'
 import type { AuthEmitted } from '../machines/AuthContext.js'
 import { authMachine } from '../machines/authMachine.js'
 import { isDue } from '../machines/sessionTiming.js'
+import type { AdapterSessionEvent } from './AuthAdapter.js'
 import type { AuthClientOptions } from './AuthClientOptions.js'
 import { consoleLogger } from './AuthLogger.js'
 import type { AuthSnapshot, AuthStatus } from './AuthSnapshot.js'
@@ -12,7 +13,7 @@ import { createSessionStore } from './createSessionStore.js'
 import { createTokenSinks, type TokenSink } from './createTokenSinks.js'
 import { decideToken } from './decideToken.js'
 import {
-  type AuthError,
+  AuthError,
   ClaimsTimeoutError,
   InvalidOptionsError,
   NotAuthenticatedError,
@@ -20,6 +21,7 @@ import {
   SessionExpiredError,
 } from './errors.js'
 import { parseClientOptions, parseRefreshOptions, type RefreshOptions } from './parseClientOptions.js'
+import { parseSession } from './parseSession.js'
 import { redactForInspection } from './redactForInspection.js'
 import { resolveStorage } from './resolveStorage.js'
 import type { Session } from './Session.js'
@@ -174,13 +176,30 @@ export function createAuthClient<Credentials = unknown>(
     }
   }
 
+  let stopAdapterEvents: (() => void) | undefined
+  const onAdapterEvent = (event: AdapterSessionEvent) => {
+    if (event.type === 'signedOut') {
+      actor.send({ type: 'tab.signedOut', origin: 'adapter' })
+      return
+    }
+    try {
+      const session = parseSession(event.session, 'session from adapter.subscribe', clock.now())
+      actor.send({ type: 'tab.sessionChanged', session, refreshTokenAt: clock.now(), origin: 'adapter' })
+    } catch (error) {
+      report(error instanceof AuthError ? error : new AuthError('bad adapter event', { cause: error }))
+    }
+  }
+
   const client: AuthClient<Credentials> = {
     actor,
     start() {
       actor.start()
+      stopAdapterEvents ??= options.adapter.subscribe?.(onAdapterEvent)
       return client
     },
     stop() {
+      stopAdapterEvents?.()
+      stopAdapterEvents = undefined
       actor.stop()
       const stopped = new NotAuthenticatedError('the auth client was stopped')
       for (const call of [...refreshCalls.values(), ...signInCalls.values()]) {

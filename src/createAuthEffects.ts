@@ -104,6 +104,9 @@ export function createAuthEffects({ adapter, store, clock, sinks, report }: Auth
       clearStoredSession: () => {
         store.clear().then(undefined, report)
       },
+      storeSession: ({ context }: { context: { session: Session | null; refreshTokenAt: number | null } }) => {
+        if (context.session) store.write(context.session, context.refreshTokenAt).then(undefined, report)
+      },
     },
   }
 }

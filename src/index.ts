@@ -1,6 +1,6 @@
 export type { ClaimsPredicate, RetryPolicy } from '../machines/AuthContext.js'
 export { authMachine } from '../machines/authMachine.js'
-export type { AdapterContext, AuthAdapter, RefreshContext } from './AuthAdapter.js'
+export type { AdapterContext, AdapterSessionEvent, AuthAdapter, RefreshContext } from './AuthAdapter.js'
 export type { AuthClientOptions } from './AuthClientOptions.js'
 export type { AuthLogger } from './AuthLogger.js'
 export { consoleLogger } from './AuthLogger.js'
