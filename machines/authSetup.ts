@@ -1,0 +1,152 @@
+import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate'
+import { AuthError, NotAuthenticatedError } from '../src/errors.js'
+import type { AuthUser, Session } from '../src/Session.js'
+import type {
+  AuthContext,
+  AuthEmitted,
+  AuthEvent,
+  AuthMachineInput,
+  RefreshInput,
+  RestoreOutput,
+  SessionOutput,
+} from './AuthContext.js'
+import { type Settlement, settleAll, settleOnTransient } from './refreshWaiters.js'
+import { backoffDelay, canRefresh, checkDelay, claimsDelay, isDue } from './sessionTiming.js'
+
+// fail loudly so a chart started without its effects cannot pass for a working one.
+function notProvided<Output, Input = unknown>(name: string) {
+  return fromPromise<Output, Input>(async () => {
+    throw new Error(`authchart: the ${name} actor was not provided`)
+  })
+}
+
+export function asAuthError(value: unknown): AuthError {
+  return value instanceof AuthError ? value : new AuthError('unexpected failure', { cause: value })
+}
+
+export const now = (context: AuthContext) => context.config.env.now()
+export const due = (context: AuthContext) =>
+  context.session !== null && isDue(context.session, now(context), context.config.refreshMargin)
+
+type Enqueue = { emit: (event: AuthEmitted) => void }
+export function emitSettlements(enqueue: Enqueue, settled: Settlement[], session: Session | null) {
+  for (const { id, error } of settled) enqueue.emit({ type: 'refresh.settled', id, error, session })
+}
+
+/**
+
+/**
+ * The chart's vocabulary: its types, the effects it declares (provided by the client), and its
+ * guards, delays and shared actions. `authMachine` and its compound states are built on it.
+ *
+ * @example
+ * const state = authSetup.createStateConfig({ on: { 'session.check': { guard: 'isRefreshDue' } } })
+ */
+export const authSetup = setup({
+  types: {
+    context: {} as AuthContext,
+    events: {} as AuthEvent,
+    emitted: {} as AuthEmitted,
+    input: {} as AuthMachineInput,
+  },
+  actors: {
+    restoreSession: notProvided<RestoreOutput>('restoreSession'),
+    validateSession: notProvided<{ user?: AuthUser | undefined }, { session: Session }>('validateSession'),
+    signInWithCredentials: notProvided<SessionOutput, { credentials: unknown }>('signInWithCredentials'),
+    refreshSession: notProvided<SessionOutput, RefreshInput>('refreshSession'),
+    signOutSession: notProvided<void, { session: Session | null }>('signOutSession'),
+  },
+  actions: {
+    /** Pushes `context.session?.accessToken ?? null` to every token sink. Provided by the client. */
+    syncSinks: () => undefined,
+    /** Removes the stored session. Provided by the client. */
+    clearStoredSession: () => undefined,
+    /** Stores `context.session`. Provided by the client. */
+    storeSession: () => undefined,
+    reportError: emit(({ context }) => ({
+      type: 'error' as const,
+      error: context.error ?? new AuthError('unknown failure'),
+    })),
+    cancelRefreshWaiters: enqueueActions(({ context, enqueue }) => {
+      emitSettlements(enqueue, settleAll(context.waiters, new NotAuthenticatedError('the session ended')).settled, null)
+      enqueue.assign({ waiters: [] })
+    }),
+    cancelSignIn: enqueueActions(({ context, enqueue }) => {
+      if (context.signInId === null) return
+      enqueue.emit({
+        type: 'signIn.settled',
+        id: context.signInId,
+        error: new NotAuthenticatedError('sign-in was cancelled by a newer call'),
+      })
+      enqueue.assign({ signInId: null })
+    }),
+    endSession: assign({ session: null, user: null, refreshTokenAt: null, attempt: 0 }),
+    // `expired` keeps the user so the UI can say who has to sign in again.
+    dropSession: assign({ session: null, refreshTokenAt: null, attempt: 0 }),
+    adoptTabSession: enqueueActions(({ event, enqueue }) => {
+      if (event.type !== 'tab.sessionChanged') return
+      enqueue.assign({
+        session: event.session,
+        user: event.session.user,
+        refreshTokenAt: event.refreshTokenAt,
+        error: null,
+      })
+      enqueue('syncSinks')
+      if (event.origin === 'adapter') enqueue('storeSession')
+    }),
+    addWaiterForNextRequest: assign({
+      waiters: ({ context, event }) =>
+        event.type === 'session.refresh'
+          ? [...context.waiters, { id: event.id, force: event.force, until: event.until, minGen: context.gen + 1 }]
+          : context.waiters,
+    }),
+    // A call joins the request in flight unless it needs a cache bypass that request lacks; then
+    // it is answered by the next, forced, request instead.
+    addWaiterToCurrentRequest: assign({
+      waiters: ({ context, event }) => {
+        if (event.type !== 'session.refresh') return context.waiters
+        const needsForce = event.force || event.until !== undefined
+        const minGen = needsForce && !context.inflightForce ? context.gen + 1 : context.gen
+        return [...context.waiters, { id: event.id, force: event.force, until: event.until, minGen }]
+      },
+    }),
+    timeOutWaiter: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'session.refreshTimeout') return
+      if (!context.waiters.some((w) => w.id === event.id)) return
+      enqueue.emit({ type: 'refresh.settled', id: event.id, error: event.error, session: context.session })
+      enqueue.assign({ waiters: context.waiters.filter((w) => w.id !== event.id) })
+    }),
+    failTransient: enqueueActions(({ context, enqueue }) => {
+      const error = context.error ?? new AuthError('refresh failed')
+      const { settled, remaining } = settleOnTransient(context.waiters, error)
+      emitSettlements(enqueue, settled, context.session)
+      enqueue.assign({ waiters: remaining, attempt: context.attempt + 1 })
+      enqueue('reportError')
+    }),
+    failSignIn: enqueueActions(({ context, event, enqueue }) => {
+      const error = asAuthError('error' in event ? event.error : undefined)
+      enqueue.assign({ error, signInId: null })
+      enqueue.emit({ type: 'error', error })
+      if (context.signInId !== null) enqueue.emit({ type: 'signIn.settled', id: context.signInId, error })
+    }),
+  },
+  guards: {
+    isRefreshDue: ({ context }) => due(context),
+    canRefreshSession: ({ context }) => canRefresh(context, context.session),
+    hasSession: ({ context }) => context.session !== null,
+  },
+  delays: {
+    refreshCheckDelay: ({ context }) => checkDelay(context.session, now(context), context.config.refreshMargin),
+    retryDelay: ({ context }) =>
+      backoffDelay(
+        context.config.retry,
+        context.attempt,
+        context.config.env.random(),
+        context.error instanceof AuthError && 'retryAfterMs' in context.error
+          ? (context.error.retryAfterMs as number | undefined)
+          : undefined,
+      ),
+    claimsRetryDelay: ({ context }) => claimsDelay(context.config.retry, context.claimsAttempt),
+    requestTimeout: ({ context }) => context.config.retry.requestTimeout,
+  },
+})

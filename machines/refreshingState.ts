@@ -1,0 +1,165 @@
+import { assign, emit, enqueueActions } from 'xstate'
+import { AuthError, RequestTimeoutError, SessionExpiredError } from '../src/errors.js'
+import type { Session } from '../src/Session.js'
+import { asAuthError, authSetup, due, emitSettlements, now } from './authSetup.js'
+import { settleAll, settleOnSuccess } from './refreshWaiters.js'
+import { isNewerSession } from './sessionTiming.js'
+
+/**
+ * `refreshing`: the one refresh in flight and everything around it. Callers are waiters on the
+ * request; a transient failure backs off, a rejection ends in `expired`, and a `refresh({ until })`
+ * keeps forcing new tokens (with backoff) until the claims arrive or the caller gives up.
+ *
+ * @example
+ * authSetup.createMachine({ states: { refreshing: refreshingState } })
+ */
+export const refreshingState = authSetup.createStateConfig({
+  initial: 'requesting',
+  entry: assign({ attempt: 0, claimsAttempt: 0 }),
+  on: {
+    'tab.sessionChanged': {
+      guard: ({ context, event }) => isNewerSession(event.session, context.session),
+      target: '.routing',
+      actions: [
+        'adoptTabSession',
+        enqueueActions(({ context, enqueue }) => {
+          const { settled, remaining } = settleOnSuccess(
+            context.waiters,
+            Number.MAX_SAFE_INTEGER,
+            (context.session as Session).claims,
+          )
+          emitSettlements(enqueue, settled, context.session)
+          enqueue.assign({ waiters: remaining })
+        }),
+      ],
+    },
+    'session.refreshTimeout': { actions: 'timeOutWaiter' },
+  },
+  states: {
+    requesting: {
+      entry: assign({
+        gen: ({ context }) => context.gen + 1,
+        inflightForce: ({ context }) => context.waiters.some((w) => w.force || w.until !== undefined),
+      }),
+      invoke: {
+        src: 'refreshSession',
+        input: ({ context }) => ({
+          session: context.session as Session,
+          force: context.inflightForce,
+          refreshTokenAt: context.refreshTokenAt,
+        }),
+        onDone: {
+          target: 'routing',
+          actions: [
+            assign({
+              session: ({ event }) => event.output.session,
+              user: ({ event }) => event.output.session.user,
+              refreshTokenAt: ({ event }) => event.output.refreshTokenAt,
+              error: ({ event }) => event.output.storageError,
+            }),
+            'syncSinks',
+            enqueueActions(({ context, enqueue }) => {
+              if (context.error) enqueue('reportError')
+              const { settled, remaining } = settleOnSuccess(
+                context.waiters,
+                context.gen,
+                (context.session as Session).claims,
+              )
+              emitSettlements(enqueue, settled, context.session)
+              enqueue.assign({ waiters: remaining })
+            }),
+          ],
+        },
+        onError: [
+          {
+            guard: ({ event }) => asAuthError(event.error).kind === 'rejected',
+            target: '#auth.expired',
+            actions: [
+              assign({
+                error: ({ event }) => new SessionExpiredError('refresh_rejected', { cause: event.error }),
+              }),
+              emit(({ context }) => ({
+                type: 'refreshRejected' as const,
+                error: context.error as AuthError,
+                tokenAge: context.refreshTokenAt === null ? null : now(context) - context.refreshTokenAt,
+              })),
+              enqueueActions(({ context, enqueue }) => {
+                emitSettlements(enqueue, settleAll(context.waiters, context.error as AuthError).settled, null)
+                enqueue.assign({ waiters: [] })
+              }),
+            ],
+          },
+          {
+            target: 'afterFailure',
+            actions: [assign({ error: ({ event }) => asAuthError(event.error) }), 'failTransient'],
+          },
+        ],
+      },
+      after: {
+        requestTimeout: {
+          target: 'afterFailure',
+          actions: [assign({ error: () => new RequestTimeoutError('the refresh request timed out') }), 'failTransient'],
+        },
+      },
+      on: { 'session.refresh': { actions: 'addWaiterToCurrentRequest' } },
+    },
+    routing: {
+      always: [
+        { guard: ({ context }) => context.waiters.some((w) => w.minGen > context.gen), target: 'requesting' },
+        { guard: ({ context }) => context.waiters.length > 0, target: 'awaitingClaims' },
+        {
+          // A token that is due the moment it arrives would otherwise be refreshed in a loop;
+          // back off as from a transient failure instead.
+          guard: 'isRefreshDue',
+          target: 'afterFailure',
+          actions: [
+            assign({
+              error: () =>
+                new AuthError('the new token is already due for refresh; is the device clock or expiresAt wrong?'),
+            }),
+            'failTransient',
+          ],
+        },
+        { target: '#auth.authenticated' },
+      ],
+    },
+    afterFailure: {
+      always: [
+        {
+          guard: ({ context }) => context.waiters.length === 0 && !due(context),
+          target: '#auth.authenticated',
+        },
+        { target: 'backingOff' },
+      ],
+    },
+    backingOff: {
+      after: { retryDelay: 'requesting' },
+      on: {
+        'session.refresh': { target: 'requesting', actions: 'addWaiterForNextRequest' },
+        'session.refreshTimeout': [
+          {
+            guard: ({ context, event }) => !due(context) && context.waiters.every((w) => w.id === event.id),
+            target: '#auth.authenticated',
+            actions: 'timeOutWaiter',
+          },
+          { actions: 'timeOutWaiter' },
+        ],
+      },
+    },
+    awaitingClaims: {
+      entry: assign({ claimsAttempt: ({ context }) => context.claimsAttempt + 1 }),
+      after: { claimsRetryDelay: 'requesting' },
+      on: {
+        'session.refresh': { actions: 'addWaiterForNextRequest' },
+        'session.refreshTimeout': [
+          {
+            guard: ({ context, event }) => context.waiters.every((w) => w.id === event.id),
+            target: '#auth.authenticated',
+            actions: 'timeOutWaiter',
+          },
+          { actions: 'timeOutWaiter' },
+        ],
+      },
+    },
+  },
+})
