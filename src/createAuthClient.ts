@@ -183,7 +183,7 @@ export function createAuthClient<Credentials = unknown>(
       return
     }
     try {
-      const session = parseSession(event.session, 'session from adapter.subscribe', clock.now())
+      const session = parseSession(event.session, 'session from adapter.subscribe')
       actor.send({ type: 'tab.sessionChanged', session, refreshTokenAt: clock.now(), origin: 'adapter' })
     } catch (error) {
       report(error instanceof AuthError ? error : new AuthError('bad adapter event', { cause: error }))

@@ -62,7 +62,7 @@ export function createAuthEffects({ adapter, store, clock, sinks, report }: Auth
         const restore = adapter.restore.bind(adapter)
         const raw = await call('restore', () => restore({ signal }))
         if (raw === null) return { session: null, refreshTokenAt: null, error }
-        return { session: parseSession(raw, 'restored session', clock.now()), refreshTokenAt: null, error }
+        return { session: parseSession(raw, 'restored session'), refreshTokenAt: null, error }
       }),
 
       validateSession: fromPromise<{ user?: AuthUser | undefined }, { session: Session }>(async ({ input, signal }) => {
@@ -77,13 +77,13 @@ export function createAuthEffects({ adapter, store, clock, sinks, report }: Auth
 
       signInWithCredentials: fromPromise<SessionOutput, { credentials: unknown }>(async ({ input, signal }) => {
         const raw = await call('signIn', () => adapter.signIn(input.credentials, { signal }))
-        const session = parseSession(raw, 'sign-in response', clock.now())
+        const session = parseSession(raw, 'sign-in response')
         return storeSession(session, clock.now(), signal)
       }),
 
       refreshSession: fromPromise<SessionOutput, RefreshInput>(async ({ input, signal }) => {
         const raw = await call('refresh', () => adapter.refresh(input.session, { signal, force: input.force }))
-        const parsed = parseSession(raw, 'refresh response', clock.now())
+        const parsed = parseSession(raw, 'refresh response')
         const rotated = parsed.refreshToken !== undefined && parsed.refreshToken !== input.session.refreshToken
         // A backend that does not rotate may omit the refresh token; keep the one we have.
         const session = rotated ? parsed : { ...parsed, refreshToken: input.session.refreshToken }

@@ -37,33 +37,20 @@ export function decodeClaims(accessToken: string): Claims {
 }
 
 /**
- * When a token has just arrived, its lifetime (`exp - iat`) counted from the client's clock is
- * what `expires_in` would have said, and it does not depend on the device clock agreeing with
- * the server's: a phone set an hour fast would otherwise see every new token as expired and
- * refresh in a loop. Without `iat`, or for a stored token, `exp` is taken as it is.
- */
-function expiryFromClaims(claims: Claims, receivedAt: number | undefined): number | undefined {
-  if (claims.exp === undefined) return undefined
-  if (receivedAt === undefined || claims.iat === undefined || claims.exp <= claims.iat) return claims.exp * 1000
-  return receivedAt + (claims.exp - claims.iat) * 1000
-}
-
-/**
  * Parses what an adapter or the store returned into a {@link Session}: checks the shape with
- * zod, decodes the claims, takes `expiresAt` from the token when it is missing (its lifetime
- * counted from `receivedAt` when given, else `exp`), and the user from `sub` when the adapter
- * gave none. Throws {@link InvalidSessionError} naming the bad field.
+ * zod, decodes the claims, takes `expiresAt` from `exp` when it is missing, and the user from
+ * `sub` when the adapter gave none. Throws {@link InvalidSessionError} naming the bad field.
  *
  * @example
- * const session = parseSession({ accessToken: jwt, refreshToken: 'r1' }, 'refresh response', Date.now())
- * session.expiresAt // Date.now() + (exp - iat) * 1000
+ * const session = parseSession({ accessToken: jwt, refreshToken: 'r1' })
+ * session.expiresAt // exp * 1000
  */
-export function parseSession(input: unknown, what = 'session', receivedAt?: number): Session {
+export function parseSession(input: unknown, what = 'session'): Session {
   const parsed = sessionInputSchema.safeParse(input)
   if (!parsed.success) throw toInvalidSessionError(what, parsed.error)
   const { accessToken, refreshToken, user } = parsed.data
   const claims = decodeClaims(accessToken)
-  const expiresAt = parsed.data.expiresAt ?? expiryFromClaims(claims, receivedAt)
+  const expiresAt = parsed.data.expiresAt ?? (claims.exp === undefined ? undefined : claims.exp * 1000)
   if (expiresAt === undefined) {
     throw new InvalidSessionError(`${what} has no expiresAt and its token has no exp claim`, {
       field: 'expiresAt',
