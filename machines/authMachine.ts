@@ -46,6 +46,7 @@ export const authMachine = authSetup.createMachine({
         'endSession',
         'syncSinks',
         'clearStoredSession',
+        'announceSignOut',
       ],
     },
     'tab.signedOut': {
@@ -207,6 +208,7 @@ export const authMachine = authSetup.createMachine({
               error: ({ event }) => event.output.storageError,
             }),
             'syncSinks',
+            'announceSession',
             enqueueActions(({ context, enqueue }) => {
               if (context.error) enqueue('reportError')
               if (context.signInId !== null) enqueue.emit({ type: 'signIn.settled', id: context.signInId, error: null })

@@ -63,6 +63,10 @@ export const authSetup = setup({
     clearStoredSession: () => undefined,
     /** Stores `context.session`. Provided by the client. */
     storeSession: () => undefined,
+    /** Tells the other tabs about a session this tab obtained. Provided by the client. */
+    announceSession: () => undefined,
+    /** Tells the other tabs this tab signed out. Provided by the client. */
+    announceSignOut: () => undefined,
     reportError: emit(({ context }) => ({
       type: 'error' as const,
       error: context.error ?? new AuthError('unknown failure'),

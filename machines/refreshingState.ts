@@ -58,6 +58,7 @@ export const refreshingState = authSetup.createStateConfig({
               error: ({ event }) => event.output.storageError,
             }),
             'syncSinks',
+            'announceSession',
             enqueueActions(({ context, enqueue }) => {
               if (context.error) enqueue('reportError')
               const { settled, remaining } = settleOnSuccess(

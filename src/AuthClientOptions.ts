@@ -4,6 +4,7 @@ import type { AuthAdapter } from './AuthAdapter.js'
 import type { AuthLogger } from './AuthLogger.js'
 import type { Clock } from './Clock.js'
 import type { SessionStorage } from './SessionStorage.js'
+import type { TabsOption } from './TabTransport.js'
 
 /** Options for `createAuthClient`. Only `adapter` is required. */
 export interface AuthClientOptions<Credentials = unknown> {
@@ -17,8 +18,11 @@ export interface AuthClientOptions<Credentials = unknown> {
   storageKey?: string
   /** How long before expiry to refresh, in ms. Default 60 000. */
   refreshMargin?: number
-  /** Cross-tab sync and refresh lock where the platform has them. Default `true`. */
-  tabs?: boolean
+  /**
+   * Cross-tab sync and a refresh lock where the platform has them (`BroadcastChannel`, Web
+   * Locks). Default `true`. Pass `{ channel, locks }` to supply your own (tests, other platforms).
+   */
+  tabs?: TabsOption
   /** Time source for every delay. Default: the global timers, read at call time. */
   clock?: Clock
   /** Used by `auth.fetch`. Default: the global `fetch`, read at call time. */

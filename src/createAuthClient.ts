@@ -10,6 +10,7 @@ import { defaultClock } from './Clock.js'
 import { createAuthEffects } from './createAuthEffects.js'
 import { createAuthFetch } from './createAuthFetch.js'
 import { createSessionStore } from './createSessionStore.js'
+import { createTabSync, type TabSync } from './createTabSync.js'
 import { createTokenSinks, type TokenSink } from './createTokenSinks.js'
 import { decideToken } from './decideToken.js'
 import {
@@ -24,6 +25,7 @@ import { parseClientOptions, parseRefreshOptions, type RefreshOptions } from './
 import { parseSession } from './parseSession.js'
 import { redactForInspection } from './redactForInspection.js'
 import { resolveStorage } from './resolveStorage.js'
+import { resolveTabs } from './resolveTabs.js'
 import type { Session } from './Session.js'
 
 /** The events `auth.on` delivers. */
@@ -77,7 +79,25 @@ export function createAuthClient<Credentials = unknown>(
     else logger.error(`${error.code}: ${error.message}`)
   }
   const sinks = createTokenSinks(report)
-  const effects = createAuthEffects({ adapter: options.adapter as never, store, clock, sinks, report })
+  const tabs = resolveTabs(options.tabs ?? true, config.storageKey)
+  const tabId = globalThis.crypto?.randomUUID?.() ?? `${clock.now()}-${Math.random()}`
+  // The channel listens only while the client runs; before start() and after stop() this tab
+  // neither hears nor speaks.
+  let tabSync: TabSync | null = null
+  const effects = createAuthEffects({
+    adapter: options.adapter as never,
+    store,
+    clock,
+    sinks,
+    report,
+    locks: tabs.locks,
+    lockName: `authchart:refresh:${config.storageKey}`,
+    tabSync: {
+      announceSession: (session, refreshTokenAt) => tabSync?.announceSession(session, refreshTokenAt),
+      announceSignOut: () => tabSync?.announceSignOut(),
+      close: () => tabSync?.close(),
+    },
+  })
   const inspect = options.inspect
   const actor = createActor(authMachine.provide(effects), {
     clock,
@@ -195,11 +215,19 @@ export function createAuthClient<Credentials = unknown>(
     start() {
       actor.start()
       stopAdapterEvents ??= options.adapter.subscribe?.(onAdapterEvent)
+      tabSync ??= createTabSync(tabs, config.storageKey, tabId, {
+        onSession: (session, refreshTokenAt) =>
+          actor.send({ type: 'tab.sessionChanged', session, refreshTokenAt, origin: 'tab' }),
+        onSignedOut: () => actor.send({ type: 'tab.signedOut', origin: 'tab' }),
+        report,
+      })
       return client
     },
     stop() {
       stopAdapterEvents?.()
       stopAdapterEvents = undefined
+      tabSync?.close()
+      tabSync = null
       actor.stop()
       const stopped = new NotAuthenticatedError('the auth client was stopped')
       for (const call of [...refreshCalls.values(), ...signInCalls.values()]) {

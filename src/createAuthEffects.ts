@@ -1,13 +1,16 @@
 import { fromPromise } from 'xstate'
 import type { AuthEvent, RefreshInput, RestoreOutput, SessionOutput } from '../machines/AuthContext.js'
+import { isNewerSession } from '../machines/sessionTiming.js'
 import type { AuthAdapter } from './AuthAdapter.js'
 import type { Clock } from './Clock.js'
 import { toAdapterError } from './classifyError.js'
 import type { SessionStore } from './createSessionStore.js'
+import type { TabSync } from './createTabSync.js'
 import type { TokenSinks } from './createTokenSinks.js'
 import type { AuthError, AuthOperation } from './errors.js'
 import { parseSession, toInvalidSessionError } from './parseSession.js'
 import { type AuthUser, type Session, userSchema } from './Session.js'
+import type { TabLocks } from './TabTransport.js'
 
 export interface AuthEffectsOptions {
   adapter: AuthAdapter<unknown>
@@ -15,6 +18,10 @@ export interface AuthEffectsOptions {
   clock: Clock
   sinks: TokenSinks
   report: (error: AuthError) => void
+  /** Excludes other tabs' refreshes (Web Locks, or an in-tab lock). */
+  locks: TabLocks
+  lockName: string
+  tabSync: TabSync
 }
 
 /** What `authMachine.provide()` is given: the chart's effects, bound to one client. */
@@ -32,7 +39,16 @@ function abortedError(): Error {
  * @example
  * const machine = authMachine.provide(createAuthEffects({ adapter, store, clock, sinks, report }))
  */
-export function createAuthEffects({ adapter, store, clock, sinks, report }: AuthEffectsOptions) {
+export function createAuthEffects({
+  adapter,
+  store,
+  clock,
+  sinks,
+  report,
+  locks,
+  lockName,
+  tabSync,
+}: AuthEffectsOptions) {
   const call = async <T>(operation: AuthOperation, run: () => Promise<T>): Promise<T> => {
     try {
       return await run()
@@ -81,14 +97,31 @@ export function createAuthEffects({ adapter, store, clock, sinks, report }: Auth
         return storeSession(session, clock.now(), signal)
       }),
 
-      refreshSession: fromPromise<SessionOutput, RefreshInput>(async ({ input, signal }) => {
-        const raw = await call('refresh', () => adapter.refresh(input.session, { signal, force: input.force }))
-        const parsed = parseSession(raw, 'refresh response')
-        const rotated = parsed.refreshToken !== undefined && parsed.refreshToken !== input.session.refreshToken
-        // A backend that does not rotate may omit the refresh token; keep the one we have.
-        const session = rotated ? parsed : { ...parsed, refreshToken: input.session.refreshToken }
-        return storeSession(session, rotated ? clock.now() : input.refreshTokenAt, signal)
-      }),
+      refreshSession: fromPromise<SessionOutput, RefreshInput>(({ input, signal }) =>
+        // One tab refreshes at a time. The lock wait is bounded by the chart: its request
+        // timeout stops this actor, and the aborted signal withdraws the lock request.
+        locks.request(lockName, { signal }, async () => {
+          // Another tab may have refreshed while this one waited: with rotation, the refresh
+          // token this tab holds is then spent, and sending it would revoke the whole family.
+          const { stored } = await store.read()
+          const current =
+            stored &&
+            stored.session.refreshToken !== input.session.refreshToken &&
+            isNewerSession(stored.session, input.session)
+              ? stored
+              : { session: input.session, refreshTokenAt: input.refreshTokenAt }
+          if (current !== stored || input.force) {
+            const held = current.session
+            const raw = await call('refresh', () => adapter.refresh(held, { signal, force: input.force }))
+            const parsed = parseSession(raw, 'refresh response')
+            const rotated = parsed.refreshToken !== undefined && parsed.refreshToken !== held.refreshToken
+            // A backend that does not rotate may omit the refresh token; keep the one we have.
+            const session = rotated ? parsed : { ...parsed, refreshToken: held.refreshToken }
+            return storeSession(session, rotated ? clock.now() : current.refreshTokenAt, signal)
+          }
+          return { session: stored.session, refreshTokenAt: stored.refreshTokenAt, storageError: null }
+        }),
+      ),
 
       signOutSession: fromPromise<void, { session: Session | null }>(async ({ input, signal }) => {
         if (input.session === null || !adapter.signOut) return
@@ -107,6 +140,10 @@ export function createAuthEffects({ adapter, store, clock, sinks, report }: Auth
       storeSession: ({ context }: { context: { session: Session | null; refreshTokenAt: number | null } }) => {
         if (context.session) store.write(context.session, context.refreshTokenAt).then(undefined, report)
       },
+      announceSession: ({ context }: { context: { session: Session | null; refreshTokenAt: number | null } }) => {
+        if (context.session) tabSync.announceSession(context.session, context.refreshTokenAt)
+      },
+      announceSignOut: () => tabSync.announceSignOut(),
     },
   }
 }

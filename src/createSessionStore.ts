@@ -45,6 +45,20 @@ function parseJson(raw: string): unknown {
   }
 }
 
+/**
+ * Parses a stored session record (as written by the store, or seen in a `storage` event).
+ * Throws {@link InvalidSessionError} when it is not one.
+ *
+ * @example
+ * const { session } = decodeStoredSession(localStorage.getItem('authchart.session') ?? '')
+ */
+export function decodeStoredSession(raw: string): StoredSession {
+  const parsed = envelopeSchema.safeParse(parseJson(raw))
+  if (!parsed.success) throw new InvalidSessionError('stored session is not a session record', { cause: parsed.error })
+  const { refreshTokenAt, v: _v, ...input } = parsed.data
+  return { session: parseSession(input, 'stored session'), refreshTokenAt }
+}
+
 function storageFailure(what: string, cause: unknown): StorageError {
   return new StorageError(`session storage ${what} failed`, { cause })
 }
@@ -88,9 +102,7 @@ export function createSessionStore(storage: SessionStorage, key: string): Sessio
       }
       if (raw === null) return { stored: null, error: null }
       try {
-        const envelope = envelopeSchema.parse(parseJson(raw))
-        const { refreshTokenAt, v: _v, ...input } = envelope
-        return { stored: { session: parseSession(input, 'stored session'), refreshTokenAt }, error: null }
+        return { stored: decodeStoredSession(raw), error: null }
       } catch (cause) {
         const detail = cause instanceof InvalidSessionError ? cause.message : 'not a session record'
         const error = new StorageError(`the stored session was unreadable and has been removed (${detail})`, { cause })

@@ -27,7 +27,9 @@ const clientOptionsSchema = z.object({
   }),
   storageKey: z.optional(z.string().check(z.minLength(1))),
   refreshMargin: z.optional(nonNegative),
-  tabs: z.optional(z.boolean()),
+  tabs: z.optional(
+    z.union([z.boolean(), z.object({ channel: z.optional(fn), locks: z.optional(z.looseObject({ request: fn })) })]),
+  ),
   redactInspection: z.optional(z.boolean()),
   retry: z.optional(
     z.object({
@@ -70,11 +72,10 @@ export const DEFAULT_RETRY: RetryPolicy = {
 export function parseClientOptions(options: AuthClientOptions<never> | AuthClientOptions<unknown>) {
   const parsed = clientOptionsSchema.safeParse(options)
   if (!parsed.success) fail('createAuthClient options', parsed.error)
-  const { storageKey, refreshMargin, tabs, redactInspection, retry } = parsed.data
+  const { storageKey, refreshMargin, redactInspection, retry } = parsed.data
   return {
     storageKey: storageKey ?? 'authchart.session',
     refreshMargin: refreshMargin ?? 60_000,
-    tabs: tabs ?? true,
     redactInspection: redactInspection ?? true,
     retry: { ...DEFAULT_RETRY, ...stripUndefined(retry ?? {}) } as RetryPolicy,
   }

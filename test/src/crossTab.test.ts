@@ -1,0 +1,125 @@
+import { createAuthClient, InvalidSessionError } from 'authchart'
+import { createFakeAdapter, createFakeClock, createFakeTabs } from 'authchart/testing'
+import { describe, expect, it } from 'vitest'
+import { credentials, HOUR, MINUTE } from '../fixtures/setupClient.js'
+
+const CHANNEL = 'authchart:authchart.session'
+const LOCK = 'authchart:refresh:authchart.session'
+
+function profileWithTabs(count: number, latency = 200) {
+  const clock = createFakeClock()
+  const adapter = createFakeAdapter({ clock, latency: { refresh: latency } })
+  const profile = createFakeTabs()
+  const tabs = Array.from({ length: count }, () =>
+    createAuthClient({ adapter, clock, storage: profile.storage, tabs: profile, random: () => 0.5 }).start(),
+  )
+  return { clock, adapter, profile, tabs }
+}
+
+describe('cross-tab (I2 across tabs)', () => {
+  it('a sign-in in one tab reaches the others without a request', async () => {
+    const { clock, adapter, tabs } = profileWithTabs(2)
+    await clock.flush()
+    const [a, b] = tabs
+    const session = await a?.signIn(credentials)
+    await clock.flush()
+    expect(b?.getSnapshot().status).toBe('authenticated')
+    expect(b?.getSnapshot().session?.accessToken).toBe(session?.accessToken)
+    expect(adapter.calls.validate + adapter.calls.refresh).toBe(0)
+  })
+
+  it('at expiry exactly one refresh request is sent for three tabs, and all hold the new token', async () => {
+    const { clock, adapter, tabs } = profileWithTabs(3)
+    await clock.flush()
+    await tabs[0]?.signIn(credentials)
+    await clock.flush()
+    clock.jump(HOUR - MINUTE / 2) // every tab wakes inside the margin at once
+    const calls = tabs.flatMap((tab) => Array.from({ length: 100 }, () => tab.getToken()))
+    await clock.advance(1_000)
+    const tokens = await Promise.all(calls)
+    expect(adapter.calls.refresh).toBe(1)
+    expect(new Set(tokens).size).toBe(1)
+    for (const tab of tabs) expect(tab.getSnapshot().session?.accessToken).toBe(tokens[0])
+    // and over many expiries, no refresh token is ever presented twice
+    for (let i = 0; i < 4; i++) await clock.advance(HOUR)
+    expect(adapter.calls.refresh).toBe(5)
+    expect(new Set(adapter.refreshTokensSent).size).toBe(adapter.refreshTokensSent.length)
+    for (const tab of tabs) expect(tab.getSnapshot().status).toBe('authenticated')
+  })
+
+  it('without the shared lock, two tabs spend one rotating refresh token and the family is revoked', async () => {
+    const clock = createFakeClock()
+    const adapter = createFakeAdapter({ clock, latency: { refresh: 200 } })
+    const { storage } = createFakeTabs()
+    // Two tabs that share storage but neither a channel nor a lock: the auth-js #213 set-up.
+    const a = createAuthClient({ adapter, clock, storage, tabs: false }).start()
+    await clock.flush()
+    await a.signIn(credentials)
+    const b = createAuthClient({ adapter, clock, storage, tabs: false }).start()
+    await clock.flush()
+    expect(b.getSnapshot().status).toBe('authenticated')
+    await clock.advance(HOUR - MINUTE + 1_000)
+    expect(adapter.refreshTokensSent).toHaveLength(2)
+    expect(adapter.refreshTokensSent[0]).toBe(adapter.refreshTokensSent[1])
+    expect([a.getSnapshot().status, b.getSnapshot().status]).toContain('expired')
+  })
+
+  it('a sign-out in one tab signs out every tab, and every sink gets null', async () => {
+    const { clock, tabs } = profileWithTabs(2)
+    await clock.flush()
+    const [a, b] = tabs
+    await a?.signIn(credentials)
+    await clock.flush()
+    const sinkB: Array<string | null> = []
+    b?.addTokenSink((t) => {
+      sinkB.push(t)
+    })
+    await a?.signOut()
+    await clock.flush()
+    expect(b?.getSnapshot().status).toBe('unauthenticated')
+    expect(sinkB.at(-1)).toBeNull()
+  })
+
+  it('ignores and reports malformed messages and messages of another protocol version', async () => {
+    const { clock, profile, tabs } = profileWithTabs(1)
+    await clock.flush()
+    const [a] = tabs
+    const session = await a?.signIn(credentials)
+    profile.post(CHANNEL, { v: 2, from: 'future-tab', type: 'signedOut' })
+    await clock.flush()
+    expect(a?.getSnapshot().status).toBe('authenticated')
+    expect(a?.getSnapshot().error).toBeInstanceOf(InvalidSessionError)
+    expect(a?.getSnapshot().error?.message).toContain('protocol version 2')
+    profile.post(CHANNEL, { hello: 'world' })
+    await clock.flush()
+    expect(a?.getSnapshot().error?.message).toContain('malformed')
+    expect(a?.getSnapshot().session?.accessToken).toBe(session?.accessToken)
+  })
+
+  it('a tab that hangs holding the lock does not block the others: the wait is bounded, then retried', async () => {
+    const { clock, adapter, profile, tabs } = profileWithTabs(1)
+    await clock.flush()
+    const [a] = tabs
+    await a?.signIn(credentials)
+    const release = profile.holdLock(LOCK)
+    await clock.advance(HOUR - MINUTE)
+    expect(a?.getSnapshot().status).toBe('refreshing')
+    await clock.advance(15_000) // the request timeout
+    expect(a?.getSnapshot().error?.code).toBe('request_timeout')
+    expect(adapter.calls.refresh).toBe(0)
+    release()
+    await clock.advance(2_000) // the backoff retry gets the lock
+    expect(adapter.calls.refresh).toBe(1)
+    expect(a?.getSnapshot().status).toBe('authenticated')
+  })
+
+  it('stops listening when stopped', async () => {
+    const { clock, tabs } = profileWithTabs(2)
+    await clock.flush()
+    const [a, b] = tabs
+    b?.stop()
+    await a?.signIn(credentials)
+    await clock.flush()
+    expect(b?.getSnapshot().status).toBe('unauthenticated')
+  })
+})
