@@ -54,6 +54,9 @@ export function createFakeClock(start = FAKE_EPOCH): FakeClock {
   return {
     now: () => now,
     setTimeout(fn, ms) {
+      // A NaN delay is a bug upstream (an unparsed expiry, say); failing here beats a test that
+      // hangs while advance() keeps finding a timer that is always due.
+      if (!Number.isFinite(ms)) throw new RangeError(`fake clock: setTimeout delay must be finite, got ${ms}`)
       const id = nextId++
       timers.set(id, { id, at: now + Math.max(0, ms), fn })
       return id
