@@ -1,0 +1,64 @@
+// 5. Bundle size: each entry point bundled for the browser with esbuild, minified and gzipped,
+// with and without xstate counted, beside the peers bundled the same way.
+import { readFileSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
+import { build } from 'esbuild'
+
+const root = new URL('..', import.meta.url)
+
+async function gzipKb(contents: string, external: string[] = []): Promise<number> {
+  const result = await build({
+    stdin: { contents, resolveDir: root.pathname, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    external,
+    logLevel: 'silent',
+  })
+  const output = result.outputFiles[0]
+  if (!output) throw new Error('esbuild produced nothing')
+  return Math.round((gzipSync(output.contents, { level: 9 }).length / 1024) * 10) / 10
+}
+
+/** The package's entry points, read from its `exports` (the testing kit is not shipped code). */
+function entryPoints(): Array<{ name: string; file: string }> {
+  const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
+    exports: Record<string, string | { default: string }>
+  }
+  return Object.entries(pkg.exports)
+    .filter(([key]) => key !== './package.json' && key !== './testing')
+    .map(([key, value]) => ({
+      name: key === '.' ? 'authchart' : `authchart/${key.slice(2)}`,
+      file: typeof value === 'string' ? value : value.default,
+    }))
+}
+
+export async function benchBundleSize() {
+  const peersExternal = ['react', 'react-dom', '@xstate/react', '@supabase/supabase-js', '@clerk/types']
+  const entries = []
+  for (const { name, file } of entryPoints()) {
+    const code = `export * from '${file}'`
+    entries.push({
+      entry: name,
+      withDepsKb: await gzipKb(code, peersExternal),
+      withoutXstateKb: await gzipKb(code, [...peersExternal, 'xstate']),
+      ownCodeKb: await gzipKb(code, [...peersExternal, 'xstate', 'zod', 'zod/*', 'jose', 'authchart']),
+    })
+  }
+  const peers = {
+    '@supabase/auth-js': await gzipKb("export * from '@supabase/auth-js'"),
+    'oidc-client-ts': await gzipKb("export * from 'oidc-client-ts'"),
+    '@auth0/auth0-spa-js': await gzipKb("export * from '@auth0/auth0-spa-js'"),
+    xstate: await gzipKb("export * from 'xstate'"),
+    'zod (classic, one object schema)': await gzipKb(
+      "import * as z from 'zod'; export const s = z.object({ a: z.string() })",
+    ),
+    'zod/mini (one object schema)': await gzipKb(
+      "import * as z from 'zod/mini'; export const s = z.object({ a: z.string() })",
+    ),
+    'jose decodeJwt': await gzipKb("export { decodeJwt } from 'jose'"),
+  }
+  return { entries, peers }
+}

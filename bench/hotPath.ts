@@ -1,0 +1,76 @@
+// 1. Hot path: getToken() while a valid session is held, against Promise.resolve and auth-js
+// getSession() on an in-memory storage holding a valid session.
+import { GoTrueClient } from '@supabase/auth-js'
+import { createAuthClient, createMemoryStorage } from 'authchart'
+import { createFakeAdapter, createFakeClock } from 'authchart/testing'
+import { createCountingGoTrue, goTrueSession } from './fakeGoTrue.js'
+import { createSharedStorage } from './memoryStorage.js'
+
+const ITERATIONS = 200_000
+const RUNS = 7
+
+async function nsPerOp(fn: () => Promise<unknown>, iterations: number): Promise<number> {
+  for (let i = 0; i < iterations / 10; i++) await fn()
+  const start = process.hrtime.bigint()
+  for (let i = 0; i < iterations; i++) await fn()
+  return Number(process.hrtime.bigint() - start) / iterations
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
+
+export async function benchHotPath() {
+  const clock = createFakeClock(Date.now())
+  const auth = createAuthClient({
+    adapter: createFakeAdapter({ clock }),
+    clock,
+    storage: createMemoryStorage(),
+  }).start()
+  await clock.flush()
+  await auth.signIn({ email: 'ada@example.com', password: 'pw' })
+  const token = await auth.getToken()
+
+  const makeAuthJs = (padding: number) => {
+    const storage = createSharedStorage()
+    storage.setItem('bench-auth', JSON.stringify(goTrueSession(Date.now(), 3600, 'rt-0', padding)))
+    return new GoTrueClient({
+      url: 'http://127.0.0.1:1/auth/v1',
+      storageKey: 'bench-auth',
+      storage,
+      autoRefreshToken: false,
+      persistSession: true,
+      detectSessionInUrl: false,
+      fetch: createCountingGoTrue().fetch,
+    })
+  }
+  const small = makeAuthJs(0)
+  const realistic = makeAuthJs(1_800) // a ~2.5 KB session, as real ones with metadata are
+  await small.getSession()
+  await realistic.getSession()
+
+  const rows = {
+    promiseResolve: [] as number[],
+    getToken: [] as number[],
+    authJs: [] as number[],
+    authJsRealistic: [] as number[],
+  }
+  for (let run = 0; run < RUNS; run++) {
+    rows.promiseResolve.push(await nsPerOp(() => Promise.resolve(token), ITERATIONS))
+    rows.getToken.push(await nsPerOp(() => auth.getToken(), ITERATIONS))
+    rows.authJs.push(await nsPerOp(() => small.getSession(), ITERATIONS / 20))
+    rows.authJsRealistic.push(await nsPerOp(() => realistic.getSession(), ITERATIONS / 20))
+  }
+  auth.stop()
+  const result = {
+    promiseResolveNs: median(rows.promiseResolve),
+    getTokenNs: median(rows.getToken),
+    authJsGetSessionNs: median(rows.authJs),
+    authJsGetSessionRealisticNs: median(rows.authJsRealistic),
+    runs: RUNS,
+  }
+  return {
+    ...result,
+    getTokenVsPromiseResolve: result.getTokenNs / result.promiseResolveNs,
+    authJsVsGetToken: result.authJsGetSessionNs / result.getTokenNs,
+    authJsRealisticVsGetToken: result.authJsGetSessionRealisticNs / result.getTokenNs,
+  }
+}
