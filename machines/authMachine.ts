@@ -75,16 +75,19 @@ export const authMachine = authSetup.createMachine({
           {
             guard: ({ event }) => event.output.session === null,
             target: 'unauthenticated',
-            actions: assign({ error: ({ event }) => event.output.error }),
+            actions: [assign({ error: ({ event }) => event.output.error }), 'reportRestoreError'],
           },
           {
             target: 'checkingRestored',
-            actions: assign({
-              session: ({ event }) => event.output.session,
-              user: ({ event }) => event.output.session?.user ?? null,
-              refreshTokenAt: ({ event }) => event.output.refreshTokenAt,
-              error: ({ event }) => event.output.error,
-            }),
+            actions: [
+              assign({
+                session: ({ event }) => event.output.session,
+                user: ({ event }) => event.output.session?.user ?? null,
+                refreshTokenAt: ({ event }) => event.output.refreshTokenAt,
+                error: ({ event }) => event.output.error,
+              }),
+              'reportRestoreError',
+            ],
           },
         ],
         onError: {

@@ -71,6 +71,10 @@ export const authSetup = setup({
       type: 'error' as const,
       error: context.error ?? new AuthError('unknown failure'),
     })),
+    // A corrupt or unreadable store does not stop the restore, but it is still a failure: I3.
+    reportRestoreError: enqueueActions(({ context, enqueue }) => {
+      if (context.error) enqueue('reportError')
+    }),
     cancelRefreshWaiters: enqueueActions(({ context, enqueue }) => {
       emitSettlements(enqueue, settleAll(context.waiters, new NotAuthenticatedError('the session ended')).settled, null)
       enqueue.assign({ waiters: [] })

@@ -136,6 +136,9 @@ export const refreshingState = authSetup.createStateConfig({
     backingOff: {
       after: { retryDelay: 'requesting' },
       on: {
+        // The page woke or the network came back: retry now rather than wait out the backoff.
+        // getToken() never sends this here, so callers cannot turn backoff into a hot loop.
+        'session.check': 'requesting',
         'session.refresh': { target: 'requesting', actions: 'addWaiterForNextRequest' },
         'session.refreshTimeout': [
           {

@@ -14,7 +14,11 @@ export interface RefreshContext extends AdapterContext {
  * A change the backend reports on its own: Clerk's sign-out in another tab, an organisation
  * switch, a session pushed by a vendor SDK. The chart takes it without a request.
  */
-export type AdapterSessionEvent = { type: 'sessionChanged'; session: SessionInput } | { type: 'signedOut' }
+export type AdapterSessionEvent =
+  | { type: 'sessionChanged'; session: SessionInput }
+  | { type: 'signedOut' }
+  /** The backend reported a change but the adapter could not follow it (offline during an org switch). */
+  | { type: 'error'; error: unknown }
 
 /**
  * One backend's side of the session: Supabase, Clerk, a REST API, or your own. The chart calls
@@ -37,7 +41,7 @@ export interface AuthAdapter<Credentials = unknown> {
   signIn(credentials: Credentials, ctx: AdapterContext): Promise<SessionInput>
   refresh(session: Session, ctx: RefreshContext): Promise<SessionInput>
   /** Checks a restored session with the server; may return a fresher user. */
-  // biome-ignore lint/suspicious/noConfusingVoidType: an adapter may return nothing at all
+  // `void` as well as `undefined`: an adapter written as `async validate() {}` returns nothing.
   validate?(session: Session, ctx: AdapterContext): Promise<{ user?: Session['user'] } | undefined | void>
   signOut?(session: Session, ctx: AdapterContext): Promise<void>
   /** Finds a session the backend already holds (Clerk, cookie mode) when storage has none. */

@@ -7,6 +7,7 @@ import type { AuthClientOptions } from './AuthClientOptions.js'
 import { consoleLogger } from './AuthLogger.js'
 import type { AuthSnapshot, AuthStatus } from './AuthSnapshot.js'
 import { defaultClock } from './Clock.js'
+import { toAdapterError } from './classifyError.js'
 import { createAuthEffects } from './createAuthEffects.js'
 import { createAuthFetch } from './createAuthFetch.js'
 import { createSessionStore } from './createSessionStore.js'
@@ -198,6 +199,10 @@ export function createAuthClient<Credentials = unknown>(
 
   let stopAdapterEvents: (() => void) | undefined
   const onAdapterEvent = (event: AdapterSessionEvent) => {
+    if (event.type === 'error') {
+      report(toAdapterError('refresh', event.error, options.adapter.classify?.bind(options.adapter)))
+      return
+    }
     if (event.type === 'signedOut') {
       actor.send({ type: 'tab.signedOut', origin: 'adapter' })
       return

@@ -18,9 +18,12 @@ describe('bad input (I7)', () => {
     ]) {
       const storage = createMemoryStorage({ 'authchart.session': corrupt, 'other.key': 'kept' })
       const { auth, clock } = setupClient({ storage })
+      const errors: unknown[] = []
+      auth.on('error', ({ error }) => errors.push(error))
       await clock.flush()
       expect(auth.getSnapshot().status).toBe('unauthenticated')
       expect(auth.getSnapshot().error).toBeInstanceOf(StorageError)
+      expect(errors).toHaveLength(1) // reported, not only recorded
       expect(storage.getItem('authchart.session')).toBeNull()
       expect(storage.getItem('other.key')).toBe('kept') // nothing else is lost
       await auth.signIn(credentials) // and the client still works

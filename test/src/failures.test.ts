@@ -138,9 +138,12 @@ describe('nothing swallowed (I3)', () => {
       removeItem: () => undefined,
     }
     const { auth, clock } = setupClient({ storage })
+    const errors: AuthError[] = []
+    auth.on('error', ({ error }) => errors.push(error))
     await clock.flush()
     expect(auth.getSnapshot().status).toBe('unauthenticated')
     expect(auth.getSnapshot().error).toBeInstanceOf(StorageError)
+    expect(errors).toEqual([auth.getSnapshot().error])
   })
 
   it('a restore that throws lands in unauthenticated with error set (seed 001)', async () => {
