@@ -1,0 +1,163 @@
+// The adapter's own contract: classification, parsing, credentials, the AbortSignal, and the
+// refusal of a client that would own the session too.
+import { createClient } from '@supabase/supabase-js'
+import { InvalidOptionsError, InvalidSessionError } from 'authchart'
+import {
+  classifySupabaseError,
+  createRealtimeSink,
+  createSupabaseAdapter,
+  createSupabaseClientOptions,
+  parseGoTrueSession,
+} from 'authchart/supabase'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { createSupabaseHarness, USER, untilSnapshot } from '../../fixtures/supabase/setupSupabase.js'
+import { type SupabaseEmulator, startSupabaseEmulator } from '../../fixtures/supabase/startSupabaseEmulator.js'
+
+let emulator: SupabaseEmulator
+let harness: ReturnType<typeof createSupabaseHarness>
+
+beforeAll(async () => {
+  emulator = await startSupabaseEmulator({ accessTokenTtl: 600 })
+})
+afterAll(() => emulator.close())
+beforeEach(() => {
+  harness = createSupabaseHarness(emulator)
+})
+afterEach(() => harness.cleanup())
+
+describe('classifySupabaseError', () => {
+  it.each([
+    ['400 refresh_token_not_found', { name: 'AuthApiError', status: 400, code: 'refresh_token_not_found' }, 'rejected'],
+    ['401 bad_jwt', { name: 'AuthApiError', status: 401, code: 'bad_jwt' }, 'rejected'],
+    ['AuthSessionMissingError', { name: 'AuthSessionMissingError', status: 400 }, 'rejected'],
+    ['403 session_not_found', { status: 403, code: 'session_not_found' }, 'rejected'],
+    ['422', { status: 422, code: 'validation_failed' }, 'rejected'],
+    ['invalid_grant', { error: 'invalid_grant' }, 'rejected'],
+    ['a network failure', { name: 'AuthRetryableFetchError', status: 0 }, 'transient'],
+    ['503', { name: 'AuthRetryableFetchError', status: 503 }, 'transient'],
+    ['500', { name: 'AuthApiError', status: 500 }, 'transient'],
+    ['429', { status: 429 }, 'transient'],
+    ['408', { status: 408 }, 'transient'],
+    ['fetch failed', new TypeError('fetch failed'), 'transient'],
+    ['an abort', new DOMException('aborted', 'AbortError'), 'transient'],
+  ])('%s', (_label, error, kind) => {
+    expect(classifySupabaseError(error)).toBe(kind)
+  })
+})
+
+describe('parseGoTrueSession', () => {
+  const user = { id: 'u1', email: 'ada@example.com' }
+
+  it('counts expires_in from arrival, and falls back to expires_at', () => {
+    const raw = { access_token: 'a', refresh_token: 'r', expires_in: 3600, expires_at: 1, user }
+    expect(parseGoTrueSession(raw, 'answer', 5_000).expiresAt).toBe(5_000 + 3_600_000)
+    expect(parseGoTrueSession(raw, 'stored', undefined).expiresAt).toBe(1_000)
+  })
+
+  it.each([
+    [null, 'session'],
+    [{ refresh_token: 'r', expires_in: 1, user }, 'access_token'],
+    [{ access_token: 'a', refresh_token: 'r', expires_in: -1, user }, 'expires_in'],
+    [{ access_token: 'a', refresh_token: 'r', expires_in: 1, user: { email: 'x' } }, 'user.id'],
+  ])('rejects %o naming %s', (raw, field) => {
+    expect(() => parseGoTrueSession(raw, 'answer', 0)).toThrow(InvalidSessionError)
+    try {
+      parseGoTrueSession(raw, 'answer', 0)
+    } catch (error) {
+      expect((error as InvalidSessionError).field).toBe(field)
+    }
+  })
+})
+
+describe('createSupabaseAdapter', () => {
+  it('refuses a client that would refresh or keep sessions on its own', () => {
+    const realtime = { transport: WebSocket as never }
+    const plain = createClient(emulator.url, emulator.anonKey, { auth: { autoRefreshToken: false }, realtime })
+    expect(() => createSupabaseAdapter(plain)).toThrow(InvalidOptionsError)
+    const recommended = createClient(emulator.url, emulator.anonKey, {
+      ...createSupabaseClientOptions(() => {
+        throw new Error('not used')
+      }),
+      realtime,
+    })
+    expect(createSupabaseAdapter(recommended).name).toBe('supabase')
+  })
+
+  it('signs in with phone and password, an OTP and an id token through the same typed credentials', async () => {
+    emulator.gotrue.addUser('+15550100', 'pin-1234')
+    emulator.gotrue.addOtp(USER.email, '123456')
+    emulator.gotrue.addIdToken('google-id-token', USER.email)
+    const { auth } = harness.page()
+
+    const byPhone = await auth.signIn({ phone: '+15550100', password: 'pin-1234' })
+    expect(byPhone.user.id).toBe(byPhone.claims.sub)
+    await expect(auth.signIn({ phone: '+15550100', password: 'wrong' })).rejects.toMatchObject({ kind: 'rejected' })
+    expect(auth.getSnapshot().session).toBe(byPhone) // a failed sign-in keeps the held session
+
+    const byOtp = await auth.signIn({ email: USER.email, token: '123456', type: 'email' })
+    expect(byOtp.user.email).toBe(USER.email)
+    await expect(auth.signIn({ email: USER.email, token: '123456', type: 'email' })).rejects.toMatchObject({
+      kind: 'rejected',
+    })
+
+    const byIdToken = await auth.signIn({ provider: 'google', token: 'google-id-token' })
+    expect(byIdToken.user.email).toBe(USER.email)
+    expect(emulator.gotrue.requests.map((r) => `${r.op}:${r.status}`)).toEqual([
+      'password:200',
+      'password:400',
+      'verify:200',
+      'verify:403',
+      'idToken:200',
+    ])
+  })
+
+  it('honours the AbortSignal: an aborted call rejects at once and its answer is dropped', async () => {
+    const { supabase } = harness.page()
+    const adapter = createSupabaseAdapter(supabase, { clock: harness.clock })
+    const controller = new AbortController()
+    const slow = emulator.gotrue.hold('password')
+    const signingIn = adapter.signIn(USER, { signal: controller.signal })
+    await slow.arrived
+    controller.abort(new DOMException('signed out', 'AbortError'))
+    await expect(signingIn).rejects.toMatchObject({ name: 'AbortError' })
+    slow.release()
+    await expect(adapter.signIn(USER, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' })
+  })
+
+  it('the realtime sink holds each token before any subscriber sees it, and realtime asks the chart, not the SDK', async () => {
+    const { supabase, auth } = harness.page()
+    const mismatches: string[] = []
+    auth.subscribe((snapshot) => {
+      const expected = snapshot.status === 'authenticated' ? snapshot.session?.accessToken : undefined
+      if (expected !== undefined && supabase.realtime.accessTokenValue !== expected) mismatches.push(snapshot.status)
+    })
+    const session = await auth.signIn(USER)
+    await untilSnapshot(auth, (s) => s.status === 'authenticated')
+    expect(supabase.realtime.accessTokenValue).toBe(session.accessToken)
+    // What realtime-js does on every heartbeat and after each join: ask its callback.
+    await supabase.realtime.setAuth()
+    expect(supabase.realtime.accessTokenValue).toBe(session.accessToken)
+    expect(mismatches).toEqual([])
+
+    await auth.signOut()
+    await supabase.realtime.setAuth()
+    expect(supabase.realtime.accessTokenValue).toBeNull()
+  })
+
+  it('a realtime sink on a bare target is called with the current token at once', async () => {
+    const target = {
+      accessToken: null as (() => Promise<string | null>) | null,
+      tokens: [] as Array<string | null | undefined>,
+      async setAuth(token?: string | null) {
+        this.tokens.push(token)
+      },
+    }
+    const sink = createRealtimeSink(target)
+    await sink('t1')
+    expect(await target.accessToken?.()).toBe('t1')
+    await sink(null)
+    expect(await target.accessToken?.()).toBeNull()
+    expect(target.tokens).toEqual(['t1', null])
+  })
+})
