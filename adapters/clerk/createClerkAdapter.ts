@@ -1,0 +1,329 @@
+import {
+  AdapterError,
+  type AuthAdapter,
+  type AuthError,
+  type AuthOperation,
+  type Clock,
+  defaultClock,
+  InvalidOptionsError,
+  InvalidSessionError,
+  type SessionInput,
+} from 'authchart'
+import * as z from 'zod/mini'
+import type { ClerkLike, ClerkSessionLike } from './ClerkLike.js'
+import { classifyClerkError, toClerkAdapterError } from './classifyClerkError.js'
+import { type ClerkSessionData, type ClerkTokenData, parseClerkSession, parseClerkToken } from './parseClerkSession.js'
+import { raceAbort } from './raceAbort.js'
+import { waitForClerkLoad } from './waitForClerkLoad.js'
+
+/**
+ * What `auth.signIn()` takes with Clerk: nothing (adopt the session the user already has, e.g.
+ * after Clerk's `<SignIn />`), or a function that signs in through Clerk and resolves once
+ * `setActive` has run.
+ */
+export type ClerkSignIn = () => Promise<unknown>
+
+/** Options for {@link createClerkAdapter}. */
+export interface ClerkAdapterOptions {
+  /** The JWT template to request, e.g. `'supabase'` for RLS. Default: Clerk's session token. */
+  template?: string
+  /**
+   * Reload the session (its user and organisation data) before every forced token. Default
+   * `true`: claims built from metadata or the active organisation need it. Turn it off only for
+   * a template whose claims never depend on them.
+   */
+  reloadOnForce?: boolean
+  /** Count a pending session (open tasks, e.g. choose an organisation) as signed out, as Clerk does. Default `true`. */
+  treatPendingAsSignedOut?: boolean
+  /** Time source for placing Clerk's token expiry on the client's clock; pass the client's clock. */
+  clock?: Pick<Clock, 'now'>
+  /**
+   * Receives a failure to fetch the token after a Clerk event (an organisation switch, a sign-in
+   * elsewhere). The chart keeps its token, and its next refresh fetches a fresh one.
+   */
+  onEventError?: (error: AuthError) => void
+}
+
+/** The adapter {@link createClerkAdapter} returns. */
+// `void` is what lets `auth.signIn()` be called with no argument.
+export type ClerkAdapter = AuthAdapter<ClerkSignIn | void> & { readonly refreshesWithoutToken: true }
+
+const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', 'must be a function')
+
+const optionsSchema = z.object({
+  template: z.optional(z.string().check(z.minLength(1))),
+  reloadOnForce: z.optional(z.boolean()),
+  treatPendingAsSignedOut: z.optional(z.boolean()),
+  clock: z.optional(z.looseObject({ now: fn })),
+  onEventError: z.optional(fn),
+})
+
+const clerkSchema = z.looseObject({ addListener: fn, signOut: fn })
+
+// A signal for work several callers share: one caller's abort must not cancel the others' fetch.
+const NEVER_ABORTED = new AbortController().signal
+
+interface FoundSession {
+  session: ClerkSessionLike
+  data: ClerkSessionData
+}
+
+function keyOf(data: ClerkSessionData): string {
+  return `${data.id}|${data.status}|${data.user?.id ?? ''}|${data.organizationId ?? ''}`
+}
+
+function rejected(operation: AuthOperation, reason: string): AdapterError {
+  return new AdapterError(operation, 'rejected', { message: `${operation} failed (rejected): ${reason}` })
+}
+
+// A shared fetch reports under the operation of whoever started it; each caller gets its own.
+function relabel(error: unknown, operation: AuthOperation): unknown {
+  if (!(error instanceof AdapterError) || error.operation === operation) return error
+  return new AdapterError(operation, error.kind, { cause: error.cause, retryAfterMs: error.retryAfterMs })
+}
+
+/**
+ * Creates the `AuthAdapter` for Clerk: the chart's tokens come from `session.getToken()`, Clerk
+ * keeps the session (there is no refresh token in JavaScript), and Clerk's own events (a sign-out
+ * in another tab, an organisation switch) reach the chart through `subscribe`.
+ *
+ * A forced refresh (`auth.refresh({ force: true })`, or with `until`) reloads the session and
+ * asks Clerk for a token with `skipCache: true`, so claims built from metadata or the active
+ * organisation are current: the replacement for `session.reload()` plus a fixed sleep.
+ *
+ * @example
+ * import { createAuthClient, createMemoryStorage } from 'authchart'
+ * import { createClerkAdapter } from 'authchart/clerk'
+ *
+ * await clerk.load()
+ * const auth = createAuthClient({
+ *   adapter: createClerkAdapter(clerk, { template: 'supabase' }),
+ *   storage: createMemoryStorage(), // Clerk already persists the session
+ * }).start()
+ * // After the API set publicMetadata.activeOrgId: wait for a token that carries it, then navigate.
+ * const activeOrgId = (c: Claims) => (c.metadata as { activeOrgId?: string } | undefined)?.activeOrgId
+ * await auth.refresh({ force: true, until: (c) => activeOrgId(c) === orgId, description: 'activeOrgId is set' })
+ * window.location.href = '/dashboard'
+ */
+export function createClerkAdapter(clerk: ClerkLike, options: ClerkAdapterOptions = {}): ClerkAdapter {
+  if (!clerkSchema.safeParse(clerk).success) {
+    throw new InvalidOptionsError('createClerkAdapter: clerk must be a Clerk instance (addListener, signOut)')
+  }
+  const parsed = optionsSchema.safeParse(options)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new InvalidOptionsError(
+      `createClerkAdapter options: ${issue?.path.join('.') || 'options'} ${issue?.message ?? 'is invalid'}`,
+      { cause: parsed.error },
+    )
+  }
+  const template = parsed.data.template
+  const reloadOnForce = parsed.data.reloadOnForce ?? true
+  const treatPendingAsSignedOut = parsed.data.treatPendingAsSignedOut ?? true
+  const clock = options.clock ?? defaultClock
+  const onEventError = options.onEventError
+
+  // The client's clock minus Clerk's, measured on a token just minted (skipCache). Clerk serves a
+  // token from its cache for most of its 60 s life, so counting a token's lifetime from its
+  // arrival would overstate how long a cached one lives; its `exp` read on Clerk's clock, moved by
+  // this offset, does not, and a device clock that disagrees with Clerk's is corrected too.
+  let offset: number | undefined
+  let lastIssued: { token: string; exp: number; expiresAt: number } | undefined
+  // Set when a Clerk event could not be turned into a token: the chart may hold a token of the
+  // previous organisation or session, so its next refresh must not be answered from Clerk's cache.
+  let stale = false
+  const shared = new Map<string, Promise<SessionInput>>()
+
+  const call = async <T>(operation: AuthOperation, signal: AbortSignal, run: () => Promise<T>): Promise<T> => {
+    if (signal.aborted) throw signal.reason
+    try {
+      return await raceAbort(run(), signal)
+    } catch (error) {
+      // An abort is the chart's own doing (a sign-out), not a Clerk failure to classify.
+      if (signal.aborted) throw signal.reason
+      throw toClerkAdapterError(operation, error)
+    }
+  }
+
+  const signedIn = (session: ClerkSessionLike): FoundSession | null => {
+    const data = parseClerkSession(session)
+    const ok = data.status === 'active' || (data.status === 'pending' && !treatPendingAsSignedOut)
+    return ok ? { session, data } : null
+  }
+
+  const readSession = (operation: AuthOperation): FoundSession | null => {
+    const session = clerk.session
+    if (session === undefined) {
+      throw new AdapterError(operation, 'transient', {
+        message: `${operation} failed (transient): Clerk has not loaded`,
+      })
+    }
+    return session === null ? null : signedIn(session)
+  }
+
+  const fetchToken = async (
+    session: ClerkSessionLike,
+    skipCache: boolean,
+    signal: AbortSignal,
+    operation: AuthOperation,
+  ): Promise<ClerkTokenData> => {
+    const raw = await call(operation, signal, () =>
+      session.getToken(template === undefined ? { skipCache } : { template, skipCache }),
+    )
+    const token = parseClerkToken(raw)
+    if (token === null) throw rejected(operation, 'Clerk returned no token; the session has ended')
+    return token
+  }
+
+  const expiryOf = (token: ClerkTokenData, fresh: boolean): number => {
+    const measured = clock.now() - token.iat * 1000
+    // A cached token is older than it looks, so it can only lower the estimate, never raise it.
+    offset = fresh || offset === undefined ? measured : Math.min(offset, measured)
+    let expiresAt = token.exp * 1000 + offset
+    // The chart takes a session from an event only if it expires later. Two tokens minted in the
+    // same second share `exp`; the one just minted is the newer, so it gets the later millisecond.
+    if (fresh && lastIssued && lastIssued.token !== token.token && lastIssued.exp === token.exp) {
+      expiresAt = Math.max(expiresAt, lastIssued.expiresAt + 1)
+    }
+    lastIssued = { token: token.token, exp: token.exp, expiresAt }
+    return expiresAt
+  }
+
+  const issue = async (
+    found: FoundSession,
+    mode: { force: boolean; fresh: boolean },
+    signal: AbortSignal,
+    operation: AuthOperation,
+  ): Promise<SessionInput> => {
+    const { session } = found
+    if (mode.force && reloadOnForce) await call(operation, signal, () => session.reload())
+    const skipCache = mode.force || mode.fresh || offset === undefined
+    let token = await fetchToken(session, skipCache, signal, operation)
+    let expiresAt = expiryOf(token, skipCache)
+    // The chart asks only when its token is due, and Clerk keeps serving a cached token until
+    // 15 s before expiry: without this, the answer could be a token due on arrival, and the chart
+    // would back off as from a failure. More than half its life left is never due for the chart.
+    if (!skipCache && expiresAt - clock.now() <= ((token.exp - token.iat) * 1000) / 2) {
+      token = await fetchToken(session, true, signal, operation)
+      expiresAt = expiryOf(token, true)
+    }
+    // Read after the reload: the user may have changed with it.
+    const user = parseClerkSession(session).user
+    if (user === null) throw new InvalidSessionError('Clerk session has no user', { field: 'user' })
+    if (mode.force || mode.fresh) stale = false
+    return { accessToken: token.token, expiresAt, user }
+  }
+
+  // Restore, sign-in and Clerk's own events can ask for the same session's token at once (the
+  // listener fires as the client starts); they share one fetch.
+  const freshSession = (found: FoundSession, signal: AbortSignal, operation: AuthOperation): Promise<SessionInput> => {
+    const key = keyOf(found.data)
+    let pending = shared.get(key)
+    if (pending === undefined) {
+      pending = issue(found, { force: false, fresh: true }, NEVER_ABORTED, operation).finally(() => {
+        shared.delete(key)
+      })
+      shared.set(key, pending)
+    }
+    return raceAbort(pending, signal).catch((error: unknown) => {
+      throw relabel(error, operation)
+    })
+  }
+
+  const loaded = (operation: AuthOperation, signal: AbortSignal) =>
+    call(operation, signal, () => waitForClerkLoad(clerk, signal))
+
+  return {
+    name: 'clerk',
+    refreshesWithoutToken: true,
+
+    async signIn(credentials, { signal }) {
+      if (credentials !== undefined) {
+        if (typeof credentials !== 'function') {
+          throw new InvalidOptionsError('Clerk signIn: pass nothing, or a function that signs in with Clerk')
+        }
+        await call('signIn', signal, credentials)
+      }
+      await loaded('signIn', signal)
+      const found = readSession('signIn')
+      if (found === null) throw rejected('signIn', 'Clerk has no active session; sign in with Clerk first')
+      return freshSession(found, signal, 'signIn')
+    },
+
+    async refresh(_session, { signal, force }) {
+      const found = readSession('refresh')
+      if (found === null) throw rejected('refresh', 'Clerk has no active session (signed out or ended)')
+      if (!force && !stale) return issue(found, { force: false, fresh: false }, signal, 'refresh')
+      return issue(found, { force, fresh: true }, signal, 'refresh')
+    },
+
+    async validate(session, { signal }) {
+      await loaded('validate', signal)
+      const found = readSession('validate')
+      if (found === null) throw rejected('validate', 'Clerk has no active session')
+      if (found.data.user?.id !== session.user.id) throw rejected('validate', 'the Clerk session is for another user')
+      return { user: found.data.user }
+    },
+
+    async signOut(_session, { signal }) {
+      const current = clerk.session
+      await call('signOut', signal, () => (current ? clerk.signOut({ sessionId: current.id }) : clerk.signOut()))
+    },
+
+    async restore({ signal }) {
+      await loaded('restore', signal)
+      const found = readSession('restore')
+      return found === null ? null : freshSession(found, signal, 'restore')
+    },
+
+    classify: classifyClerkError,
+
+    subscribe(listener) {
+      let generation = 0
+      let lastKey: string | undefined
+      const fail = (error: unknown) => {
+        stale = true
+        lastKey = undefined
+        const failure = toClerkAdapterError('refresh', error)
+        // The chart records it (snapshot.error, an `error` event); the option is for apps that
+        // want to act on it themselves.
+        listener({ type: 'error', error: failure })
+        onEventError?.(failure)
+      }
+      const unsubscribe = clerk.addListener((emission) => {
+        // `undefined` means Clerk is still loading: nothing is known yet, in particular not "signed out".
+        if (emission.session === undefined) return
+        let found: FoundSession | null
+        try {
+          found = emission.session === null ? null : signedIn(emission.session)
+        } catch (error) {
+          fail(error)
+          return
+        }
+        const key = found === null ? 'signed-out' : keyOf(found.data)
+        if (key === lastKey) return
+        lastKey = key
+        generation += 1
+        const current = generation
+        if (found === null) {
+          listener({ type: 'signedOut' })
+          return
+        }
+        // A fresh token, so the chart sees it as newer than the one it holds (switching back to an
+        // organisation would otherwise bring back Clerk's older cached token for it).
+        freshSession(found, NEVER_ABORTED, 'refresh').then(
+          (session) => {
+            if (current === generation) listener({ type: 'sessionChanged', session })
+          },
+          (error: unknown) => {
+            if (current === generation) fail(error)
+          },
+        )
+      })
+      return () => {
+        generation += 1
+        unsubscribe()
+      }
+    },
+  }
+}
