@@ -1,0 +1,60 @@
+// Two tabs without the cross-tab lock share one stored refresh token. When both refresh, the
+// second presents a token the first already rotated: the server must revoke the whole family
+// (OAuth 2.0 security BCP), and both clients must end in `expired` with a reason that says so.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createMemoryStorage, SessionExpiredError } from 'authchart'
+import { createFakeClock } from 'authchart/testing'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { ada, restClient } from '../../fixtures/rest/restClient.js'
+import { type RestServerProcess, startRestServerProcess } from '../../fixtures/rest/restServerProcess.js'
+import { waitForSnapshot } from '../../fixtures/rest/waitForSnapshot.js'
+
+const dataDir = mkdtempSync(join(tmpdir(), 'authchart-rest-reuse-'))
+let api: RestServerProcess
+
+beforeAll(async () => {
+  api = await startRestServerProcess(['--data-dir', dataDir])
+})
+
+afterAll(async () => {
+  await api?.stop()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+it('two clients sharing one refresh token cause a family revocation, reported as expired with a clear reason', async () => {
+  const clock = createFakeClock(Date.now())
+  const storage = createMemoryStorage()
+  const first = restClient(api.url, { clock, storage })
+  await clock.flush()
+  await first.auth.signIn(ada)
+  first.auth.stop()
+
+  // Two tabs restore the same stored session: same refresh token, no lock between them.
+  const tabA = restClient(api.url, { clock, storage })
+  const tabB = restClient(api.url, { clock, storage })
+  await waitForSnapshot(tabA.auth, (s) => s.status === 'authenticated')
+  await waitForSnapshot(tabB.auth, (s) => s.status === 'authenticated')
+  expect(tabA.auth.getSnapshot().session?.refreshToken).toBe(tabB.auth.getSnapshot().session?.refreshToken)
+
+  await tabA.auth.refresh({ force: true })
+  const spentByB = tabB.auth.refresh({ force: true })
+  await expect(spentByB).rejects.toThrow(/reuse detected/)
+
+  const b = tabB.auth.getSnapshot()
+  expect(b.status).toBe('expired')
+  expect(b.error).toBeInstanceOf(SessionExpiredError)
+  expect((b.error as SessionExpiredError).reason).toBe('refresh_rejected')
+  expect(b.error?.message).toMatch(/refresh token reuse detected/)
+
+  // The family is gone: tab A's fresh tokens are revoked too, access and refresh alike.
+  const tokenA = await tabA.auth.getToken()
+  expect((await fetch(`${api.url}/auth/me`, { headers: { Authorization: `Bearer ${tokenA}` } })).status).toBe(401)
+  await expect(tabA.auth.refresh({ force: true })).rejects.toThrow(/revoked after refresh token reuse/)
+  const a = tabA.auth.getSnapshot()
+  expect(a.status).toBe('expired')
+  expect(a.error?.message).toMatch(/session revoked after refresh token reuse was detected/)
+  tabA.auth.stop()
+  tabB.auth.stop()
+})
