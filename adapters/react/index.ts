@@ -1,0 +1,6 @@
+export type { AuthProviderProps } from './AuthProvider.js'
+export { AuthProvider } from './AuthProvider.js'
+export type { UseAuthResult } from './useAuth.js'
+export { useAuth } from './useAuth.js'
+export { useAuthClient } from './useAuthClient.js'
+export { useAuthSelector } from './useAuthSelector.js'

@@ -1,0 +1,5 @@
+export type { BrowserEventsOptions, BrowserWindow } from './bindBrowserEvents.js'
+export { bindBrowserEvents } from './bindBrowserEvents.js'
+export type { MountTarget } from './mount.js'
+export { mount } from './mount.js'
+export { watch } from './watch.js'

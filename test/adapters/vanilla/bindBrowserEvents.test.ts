@@ -1,0 +1,121 @@
+// @vitest-environment jsdom
+import { bindBrowserEvents } from 'authchart/vanilla'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { makeClient } from '../../fixtures/reloadWithStoredSession.js'
+import { credentials, HOUR, MINUTE } from '../../fixtures/setupClient.js'
+
+let visibility: DocumentVisibilityState = 'visible'
+Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility })
+
+const unbinds: Array<() => void> = []
+afterEach(() => {
+  for (const unbind of unbinds.splice(0)) unbind()
+  visibility = 'visible'
+})
+
+async function signedInAndBound() {
+  const env = makeClient()
+  env.auth.start()
+  await env.clock.flush()
+  await env.auth.signIn(credentials)
+  unbinds.push(bindBrowserEvents(env.auth, { window }))
+  return env
+}
+
+function wake() {
+  visibility = 'visible'
+  document.dispatchEvent(new Event('visibilitychange'))
+}
+
+describe('bindBrowserEvents', () => {
+  it('refreshes at once when a tab wakes past the margin, before any timer runs', async () => {
+    const { auth, adapter, clock } = await signedInAndBound()
+    const old = auth.getSnapshot().session?.accessToken
+    visibility = 'hidden'
+    document.dispatchEvent(new Event('visibilitychange'))
+    clock.jump(HOUR + MINUTE) // slept past expiry: no timer has fired
+    expect(auth.getSnapshot().status).toBe('authenticated')
+
+    wake()
+    await clock.flush() // promises settle; time does not move
+
+    expect(adapter.calls.refresh).toBe(1)
+    const session = auth.getSnapshot().session
+    expect(auth.getSnapshot().status).toBe('authenticated')
+    expect(session?.accessToken).not.toBe(old)
+    expect(session && session.expiresAt - MINUTE > clock.now()).toBe(true)
+  })
+
+  it("refreshes at once when the network comes back ('online') with a due token", async () => {
+    const { adapter, clock } = await signedInAndBound()
+    clock.jump(HOUR)
+    window.dispatchEvent(new Event('online'))
+    await clock.flush()
+    expect(adapter.calls.refresh).toBe(1)
+  })
+
+  it('sends nothing when the token is not due, or the page was hidden', async () => {
+    const { adapter, clock } = await signedInAndBound()
+    wake()
+    window.dispatchEvent(new Event('online'))
+    await clock.flush()
+    expect(adapter.calls.refresh).toBe(0)
+
+    clock.jump(HOUR)
+    visibility = 'hidden'
+    document.dispatchEvent(new Event('visibilitychange'))
+    await clock.flush()
+    expect(adapter.calls.refresh).toBe(0)
+  })
+
+  it('stops listening once unbound', async () => {
+    const { adapter, clock } = await signedInAndBound()
+    for (const unbind of unbinds.splice(0)) unbind()
+    clock.jump(HOUR)
+    wake()
+    window.dispatchEvent(new Event('online'))
+    await clock.flush()
+    expect(adapter.calls.refresh).toBe(0)
+  })
+
+  it('ignores the events once the client is stopped', async () => {
+    const { auth, adapter, clock } = await signedInAndBound()
+    auth.stop()
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    clock.jump(HOUR)
+    wake()
+    await clock.flush()
+    expect(adapter.calls.refresh).toBe(0)
+    expect(warn).not.toHaveBeenCalled() // XState warns about events sent to a stopped actor
+    warn.mockRestore()
+  })
+
+  it('listens on the window it is given', async () => {
+    const { auth, adapter, clock } = makeClient()
+    auth.start()
+    await clock.flush()
+    await auth.signIn(credentials)
+    const target = new EventTarget()
+    const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' as const })
+    const unbind = bindBrowserEvents(auth, {
+      window: Object.assign(target, { document: doc }),
+    })
+    clock.jump(HOUR)
+    doc.dispatchEvent(new Event('visibilitychange'))
+    await clock.flush()
+    expect(adapter.calls.refresh).toBe(1)
+    unbind()
+  })
+
+  it("retries at once when 'online' arrives while a refresh is backing off", async () => {
+    const { auth, adapter, clock } = await signedInAndBound()
+    adapter.enqueue('refresh', 'transient')
+    await clock.advance(HOUR - MINUTE) // due: the refresh fails and backs off
+    expect(auth.actor.getSnapshot().matches({ refreshing: 'backingOff' })).toBe(true)
+    const attempts = adapter.calls.refresh
+    window.dispatchEvent(new Event('online'))
+    await clock.flush()
+    expect(adapter.calls.refresh).toBe(attempts + 1)
+    expect(auth.getSnapshot().status).toBe('authenticated')
+  })
+})
