@@ -9,7 +9,7 @@ import {
 } from 'authchart'
 import { createFakeAdapter, createFakeClock } from 'authchart/testing'
 import { describe, expect, it } from 'vitest'
-import { credentials, HOUR, MINUTE, setupClient, signedIn } from '../fixtures/setupClient.js'
+import { credentials, HOUR, MINUTE, setupClient, signedIn, createBreakableStorage } from '../fixtures/setupClient.js'
 
 describe('classified failures (I5)', () => {
   it('keeps the user authenticated through transient refresh failures while the token is valid, retrying with backoff', async () => {
@@ -113,18 +113,9 @@ describe('nothing swallowed (I3)', () => {
   })
 
   it('a storage write failure shows in snapshot.error while the new session is kept in memory', async () => {
-    const inner = createMemoryStorage()
-    let broken = false
-    const storage: SessionStorage = {
-      getItem: (k) => inner.getItem(k),
-      setItem: (k, v) => {
-        if (broken) throw new Error('QuotaExceededError')
-        return inner.setItem(k, v)
-      },
-      removeItem: (k) => inner.removeItem(k),
-    }
+    const { storage, break: breakStorage } = createBreakableStorage()
     const { auth, clock } = await signedIn({ storage })
-    broken = true
+    breakStorage()
     await clock.advance(HOUR)
     expect(auth.getSnapshot().status).toBe('authenticated')
     expect(auth.getSnapshot().error).toBeInstanceOf(StorageError)

@@ -6,25 +6,15 @@ import {
   createMemoryStorage,
   RequestTimeoutError,
   type Session,
-  type SessionStorage,
   StorageError,
 } from 'authchart'
 import { createFakeAdapter, createFakeClock, type FakeCredentials } from 'authchart/testing'
 import { describe, expect, it } from 'vitest'
-import { credentials, HOUR, MINUTE, setupClient, signedIn } from '../fixtures/setupClient.js'
+import { credentials, HOUR, MINUTE, setupClient, signedIn, createBreakableStorage } from '../fixtures/setupClient.js'
 
 describe('guarantees found unpinned by mutation', () => {
   it('sinks hold the refreshed token before an event listener hears about the refresh', async () => {
-    const inner = createMemoryStorage()
-    let broken = false
-    const storage: SessionStorage = {
-      getItem: (k) => inner.getItem(k),
-      setItem: (k, v) => {
-        if (broken) throw new Error('QuotaExceededError')
-        return inner.setItem(k, v)
-      },
-      removeItem: (k) => inner.removeItem(k),
-    }
+    const { storage, break: breakStorage } = createBreakableStorage()
     const { auth, clock } = await signedIn({ storage })
     let sinkToken: string | null = null
     auth.addTokenSink((token) => {
@@ -36,7 +26,7 @@ describe('guarantees found unpinned by mutation', () => {
         seen.push({ sink: sinkToken, state: auth.getSnapshot().session?.accessToken ?? null })
     })
     const held = auth.getSnapshot().session?.accessToken
-    broken = true // the refresh succeeds and its storage write fails: an `error` event in the same step
+    breakStorage() // the refresh succeeds and its storage write fails: an `error` event in the same step
     await clock.advance(HOUR)
     expect(auth.getSnapshot().session?.accessToken).not.toBe(held)
     expect(seen).toHaveLength(1)
