@@ -5,11 +5,13 @@ import { isDue } from '../machines/sessionTiming.js'
 import type { AdapterSessionEvent } from './AuthAdapter.js'
 import type { AuthClientOptions } from './AuthClientOptions.js'
 import { consoleLogger } from './AuthLogger.js'
-import type { AuthSnapshot, AuthStatus } from './AuthSnapshot.js'
+import type { AuthSnapshot } from './AuthSnapshot.js'
 import { defaultClock } from './Clock.js'
 import { toAdapterError } from './classifyError.js'
 import { createAuthEffects } from './createAuthEffects.js'
 import { createAuthFetch } from './createAuthFetch.js'
+import { createChangeSignal } from './createChangeSignal.js'
+import { createSnapshotView } from './createSnapshotView.js'
 import { createSessionStore } from './createSessionStore.js'
 import { createTabSync, type TabSync } from './createTabSync.js'
 import { createTokenSinks, type TokenSink } from './createTokenSinks.js'
@@ -118,25 +120,7 @@ export function createAuthClient<Credentials = unknown>(
   const signInCalls = new Map<number, Pending<Session>>()
   let nextId = 0
 
-  // One shared promise for "the chart moved", so a thousand waiting getToken() calls cost one
-  // subscription, not a thousand.
-  let change: { promise: Promise<void>; resolve(): void } | null = null
-  const nextChange = () => {
-    if (change === null) {
-      let resolve!: () => void
-      const promise = new Promise<void>((r) => {
-        resolve = r
-      })
-      change = { promise, resolve }
-    }
-    return change.promise
-  }
-  const wake = () => {
-    const current = change
-    change = null
-    current?.resolve()
-  }
-  actor.subscribe({ next: wake, error: wake, complete: wake })
+  const nextChange = createChangeSignal(actor)
 
   actor.on('refresh.settled', (event: Extract<AuthEmitted, { type: 'refresh.settled' }>) => {
     const call = refreshCalls.get(event.id)
@@ -157,29 +141,7 @@ export function createAuthClient<Credentials = unknown>(
     else call.reject(new NotAuthenticatedError())
   })
 
-  let lastSnapshot: AuthSnapshot | null = null
-  const getSnapshot = (): AuthSnapshot => {
-    const { value, context } = actor.getSnapshot()
-    const status = (typeof value === 'string' ? value : Object.keys(value)[0]) as AuthStatus
-    const last = lastSnapshot
-    if (
-      last &&
-      last.status === status &&
-      last.session === context.session &&
-      last.user === context.user &&
-      last.error === context.error
-    ) {
-      return last
-    }
-    lastSnapshot = {
-      status,
-      session: context.session,
-      user: context.user,
-      claims: context.session?.claims ?? null,
-      error: context.error,
-    }
-    return lastSnapshot
-  }
+  const getSnapshot = createSnapshotView(() => actor.getSnapshot())
 
   const waitForSettledState = async () => {
     while (actor.getSnapshot().status === 'active' && !SETTLED_STATES.has(getSnapshot().status)) {
@@ -241,7 +203,7 @@ export function createAuthClient<Credentials = unknown>(
       }
       refreshCalls.clear()
       signInCalls.clear()
-      wake()
+      // Waiting getToken() calls wake through the change signal: a stopped actor completes.
     },
     getSnapshot,
     subscribe(listener) {
