@@ -60,7 +60,7 @@ export function parseGoTrueUser(raw: unknown, what: string): SupabaseUser {
  * Parses a GoTrue session (a `/token` answer, or `data.session` of supabase-js) into what an
  * authchart adapter returns. `expires_in` is counted from `receivedAt` on the client's clock, so
  * a device clock that disagrees with the server cannot make the token look expired (see
- * docs/client.md "Expiry is counted from arrival"). Without `receivedAt` (a session read back
+ * docs/client.md, "Expiry: `expiresAt` if the adapter gives it"). Without `receivedAt` (a session read back
  * from storage) or without `expires_in`, `expires_at` is used.
  *
  * @example
