@@ -1,3 +1,5 @@
+import { createClerkExpiry } from './createClerkExpiry.js'
+import { rejected, relabel } from './clerkErrors.js'
 import {
   AdapterError,
   type AuthAdapter,
@@ -72,16 +74,6 @@ function keyOf(data: ClerkSessionData): string {
   return `${data.id}|${data.status}|${data.user?.id ?? ''}|${data.organizationId ?? ''}`
 }
 
-function rejected(operation: AuthOperation, reason: string): AdapterError {
-  return new AdapterError(operation, 'rejected', { message: `${operation} failed (rejected): ${reason}` })
-}
-
-// A shared fetch reports under the operation of whoever started it; each caller gets its own.
-function relabel(error: unknown, operation: AuthOperation): unknown {
-  if (!(error instanceof AdapterError) || error.operation === operation) return error
-  return new AdapterError(operation, error.kind, { cause: error.cause, retryAfterMs: error.retryAfterMs })
-}
-
 /**
  * Creates the `AuthAdapter` for Clerk: the chart's tokens come from `session.getToken()`, Clerk
  * keeps the session (there is no refresh token in JavaScript), and Clerk's own events (a sign-out
@@ -123,12 +115,7 @@ export function createClerkAdapter(clerk: ClerkLike, options: ClerkAdapterOption
   const clock = options.clock ?? defaultClock
   const onEventError = options.onEventError
 
-  // The client's clock minus Clerk's, measured on a token just minted (skipCache). Clerk serves a
-  // token from its cache for most of its 60 s life, so counting a token's lifetime from its
-  // arrival would overstate how long a cached one lives; its `exp` read on Clerk's clock, moved by
-  // this offset, does not, and a device clock that disagrees with Clerk's is corrected too.
-  let offset: number | undefined
-  let lastIssued: { token: string; exp: number; expiresAt: number } | undefined
+  const expiry = createClerkExpiry(clock)
   // Set when a Clerk event could not be turned into a token: the chart may hold a token of the
   // previous organisation or session, so its next refresh must not be answered from Clerk's cache.
   let stale = false
@@ -175,20 +162,6 @@ export function createClerkAdapter(clerk: ClerkLike, options: ClerkAdapterOption
     return token
   }
 
-  const expiryOf = (token: ClerkTokenData, fresh: boolean): number => {
-    const measured = clock.now() - token.iat * 1000
-    // A cached token is older than it looks, so it can only lower the estimate, never raise it.
-    offset = fresh || offset === undefined ? measured : Math.min(offset, measured)
-    let expiresAt = token.exp * 1000 + offset
-    // The chart takes a session from an event only if it expires later. Two tokens minted in the
-    // same second share `exp`; the one just minted is the newer, so it gets the later millisecond.
-    if (fresh && lastIssued && lastIssued.token !== token.token && lastIssued.exp === token.exp) {
-      expiresAt = Math.max(expiresAt, lastIssued.expiresAt + 1)
-    }
-    lastIssued = { token: token.token, exp: token.exp, expiresAt }
-    return expiresAt
-  }
-
   const issue = async (
     found: FoundSession,
     mode: { force: boolean; fresh: boolean },
@@ -197,15 +170,15 @@ export function createClerkAdapter(clerk: ClerkLike, options: ClerkAdapterOption
   ): Promise<SessionInput> => {
     const { session } = found
     if (mode.force && reloadOnForce) await call(operation, signal, () => session.reload())
-    const skipCache = mode.force || mode.fresh || offset === undefined
+    const skipCache = mode.force || mode.fresh || !expiry.measured
     let token = await fetchToken(session, skipCache, signal, operation)
-    let expiresAt = expiryOf(token, skipCache)
+    let expiresAt = expiry.expiryOf(token, skipCache)
     // The chart asks only when its token is due, and Clerk keeps serving a cached token until
     // 15 s before expiry: without this, the answer could be a token due on arrival, and the chart
     // would back off as from a failure. More than half its life left is never due for the chart.
     if (!skipCache && expiresAt - clock.now() <= ((token.exp - token.iat) * 1000) / 2) {
       token = await fetchToken(session, true, signal, operation)
-      expiresAt = expiryOf(token, true)
+      expiresAt = expiry.expiryOf(token, true)
     }
     // Read after the reload: the user may have changed with it.
     const user = parseClerkSession(session).user
