@@ -1,4 +1,4 @@
-import { assign, enqueueActions } from 'xstate'
+import { assign, emit, enqueueActions } from 'xstate'
 import { RequestTimeoutError, SessionExpiredError } from '../src/errors.js'
 import type { Session } from '../src/Session.js'
 import { asAuthError, authSetup, due, now } from './authSetup.js'
@@ -189,6 +189,9 @@ export const authMachine = authSetup.createMachine({
     expired: {
       entry: ['dropSession', 'syncSinks', 'clearStoredSession', 'reportError'],
       on: {
+        // A later, unrelated failure (a bad tab message) is still reported, but must not replace
+        // the SessionExpiredError that says why the session ended.
+        'effect.failed': { actions: emit(({ event }) => ({ type: 'error' as const, error: event.error })) },
         'tab.sessionChanged': { target: 'authenticated', actions: 'adoptTabSession' },
       },
     },

@@ -26,7 +26,7 @@ import {
 } from './errors.js'
 import { parseClientOptions, parseRefreshOptions, type RefreshOptions } from './parseClientOptions.js'
 import { parseSession } from './parseSession.js'
-import { redactForInspection } from './redactForInspection.js'
+import { redactInspectionEvent } from './redactForInspection.js'
 import { resolveStorage } from './resolveStorage.js'
 import { resolveTabs } from './resolveTabs.js'
 import type { Session } from './Session.js'
@@ -113,7 +113,7 @@ export function createAuthClient<Credentials = unknown>(
     inspect:
       inspect === undefined
         ? undefined
-        : (event: InspectionEvent) => inspect(config.redactInspection ? redactForInspection(event) : event),
+        : (event: InspectionEvent) => inspect(config.redactInspection ? redactInspectionEvent(event) : event),
   })
 
   const refreshCalls = new Map<number, Pending<Session>>()

@@ -104,10 +104,14 @@ export function createAuthEffects({
           // Another tab may have refreshed while this one waited: with rotation, the refresh
           // token this tab holds is then spent, and sending it would revoke the whole family.
           const { stored } = await store.read()
+          // Under the lock the store holds the profile's latest sign-in or refresh, so a different
+          // refresh token there wins unless it is strictly older than ours (our own write may have
+          // failed). A tie goes to the store: two sessions issued in the same second share `exp`
+          // and `iat`, and trusting ours then would spend a token the other tab already rotated.
           const current =
             stored &&
             stored.session.refreshToken !== input.session.refreshToken &&
-            isNewerSession(stored.session, input.session)
+            !isNewerSession(input.session, stored.session)
               ? stored
               : { session: input.session, refreshTokenAt: input.refreshTokenAt }
           if (current !== stored || input.force) {

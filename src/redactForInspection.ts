@@ -33,3 +33,27 @@ export function redactForInspection<T>(value: T, seen = new WeakMap<object, unkn
   }
   return copy as T
 }
+
+/**
+ * Redacts one XState inspection event: the event it carries, the snapshot's context, input and
+ * output, and an action's params are copied with tokens replaced; everything else (actor refs,
+ * transition definitions) is passed by reference, so inspectors that compare by identity keep
+ * working.
+ *
+ * @example
+ * createActor(machine, { inspect: (e) => inspector(redactInspectionEvent(e)) })
+ */
+export function redactInspectionEvent<T extends object>(event: T): T {
+  const copy: Record<string, unknown> = { ...(event as Record<string, unknown>) }
+  if ('event' in copy) copy.event = redactForInspection(copy.event)
+  if ('action' in copy) copy.action = redactForInspection(copy.action)
+  const snapshot = copy.snapshot
+  if (typeof snapshot === 'object' && snapshot !== null) {
+    const redacted: Record<string, unknown> = { ...snapshot }
+    for (const key of ['context', 'input', 'output', 'error'] as const) {
+      if (key in redacted) redacted[key] = redactForInspection(redacted[key])
+    }
+    copy.snapshot = redacted
+  }
+  return copy as T
+}

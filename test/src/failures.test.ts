@@ -7,7 +7,7 @@ import {
   type SessionStorage,
   StorageError,
 } from 'authchart'
-import { createFakeAdapter, createFakeClock } from 'authchart/testing'
+import { createFakeAdapter, createFakeClock, createFakeTabs } from 'authchart/testing'
 import { describe, expect, it } from 'vitest'
 import { credentials, HOUR, MINUTE, setupClient, signedIn, createBreakableStorage } from '../fixtures/setupClient.js'
 
@@ -161,5 +161,26 @@ describe('nothing swallowed (I3)', () => {
     expect(auth.getSnapshot().status).toBe('unauthenticated')
     expect(auth.getSnapshot().session).toBeNull()
     expect(auth.getSnapshot().error?.code).toBe('signOut_transient')
+  })
+})
+
+describe('expired keeps its reason', () => {
+  it('a later, unrelated failure is emitted but does not replace the SessionExpiredError', async () => {
+    const clock = createFakeClock()
+    const adapter = createFakeAdapter({ clock })
+    const profile = createFakeTabs()
+    const auth = createAuthClient({ adapter, clock, storage: profile.storage, tabs: profile }).start()
+    await clock.flush()
+    await auth.signIn(credentials)
+    adapter.enqueue('refresh', 'rejected')
+    await clock.advance(HOUR - MINUTE)
+    expect(auth.getSnapshot().status).toBe('expired')
+    const errors: AuthError[] = []
+    auth.on('error', ({ error }) => errors.push(error))
+    profile.post('authchart:authchart.session', { garbage: true })
+    await clock.flush()
+    expect(errors).toHaveLength(1) // the bad message is reported...
+    expect((auth.getSnapshot().error as SessionExpiredError).reason).toBe('refresh_rejected') // ...the reason stays
+    await expect(auth.getToken()).rejects.toMatchObject({ reason: 'refresh_rejected' })
   })
 })
