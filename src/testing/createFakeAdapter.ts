@@ -64,6 +64,22 @@ export interface FakeAdapter extends AuthAdapter<FakeCredentials> {
   setClaims(claims: Record<string, unknown>): void
   /** The server forgets every refresh token (a restart with an in-memory store, seed 002). */
   forgetRefreshTokens(): void
+  /**
+   * From now on, calls of `operation` wait at a gate until {@link FakeAdapter.release}: "a request
+   * starts" and "it resolves" become two steps a test can interleave. A waiting call honours its
+   * `AbortSignal`. The outcome is taken when the call is released, not when it starts.
+   */
+  hold(operation: FakeOperation): void
+  /**
+   * Lets the calls of `operation` waiting at the gate go on, in order, and returns how many. With
+   * `outcome`, the released calls answer it instead of their queued outcome (a network that
+   * dropped while they waited). The gate stays closed for later calls until {@link FakeAdapter.resume}.
+   */
+  release(operation: FakeOperation, outcome?: FakeOutcome): number
+  /** Opens the gate of `operation` for good and releases the calls waiting at it. */
+  resume(operation: FakeOperation): void
+  /** How many calls of `operation` wait at the gate now. */
+  waiting(operation: FakeOperation): number
 }
 
 const credentialsSchema = z.object({
@@ -117,6 +133,32 @@ export function createFakeAdapter(options: FakeAdapterOptions = {}): FakeAdapter
   const tokenFamily = new Map<string, string>()
   let serial = 0
   let inFlight = 0
+  const held = new Set<FakeOperation>()
+  const gates: Record<FakeOperation, Array<(outcome: FakeOutcome | undefined) => void>> = {
+    signIn: [],
+    refresh: [],
+    validate: [],
+    signOut: [],
+  }
+  // Resolves with the outcome the call was released with (undefined: its own queued one).
+  const passGate = (op: FakeOperation, signal: AbortSignal) =>
+    new Promise<FakeOutcome | undefined>((resolve, reject) => {
+      if (signal.aborted) {
+        reject(signal.reason)
+        return
+      }
+      const pass = (outcome: FakeOutcome | undefined) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(outcome)
+      }
+      const onAbort = () => {
+        const queue = gates[op]
+        queue.splice(queue.indexOf(pass), 1)
+        reject(signal.reason)
+      }
+      gates[op].push(pass)
+      signal.addEventListener('abort', onAbort, { once: true })
+    })
 
   const now = () => clock?.now() ?? Date.now()
   const latencyOf = (op: FakeOperation) =>
@@ -147,9 +189,11 @@ export function createFakeAdapter(options: FakeAdapterOptions = {}): FakeAdapter
 
   const run = async <T>(op: FakeOperation, signal: AbortSignal, answer: (outcome: FakeOutcome) => T): Promise<T> => {
     calls[op] += 1
-    const outcome = queues[op].shift() ?? 'ok'
     inFlight += 1
+    let outcome: FakeOutcome
     try {
+      const forced = held.has(op) ? await passGate(op, signal) : undefined
+      outcome = forced ?? queues[op].shift() ?? 'ok'
       await abortable(clock, latencyOf(op), signal)
     } finally {
       inFlight -= 1
@@ -181,6 +225,19 @@ export function createFakeAdapter(options: FakeAdapterOptions = {}): FakeAdapter
       families.clear()
       tokenFamily.clear()
     },
+    hold(op) {
+      held.add(op)
+    },
+    release(op, outcome) {
+      const passing = gates[op].splice(0)
+      for (const pass of passing) pass(outcome)
+      return passing.length
+    },
+    resume(op) {
+      held.delete(op)
+      for (const pass of gates[op].splice(0)) pass(undefined)
+    },
+    waiting: (op) => gates[op].length,
     signIn(credentials, { signal }) {
       return run('signIn', signal, (outcome) => {
         if (typeof outcome === 'object' && 'response' in outcome) return outcome.response as SessionInput

@@ -1,0 +1,246 @@
+import { assign, setup } from 'xstate'
+
+/**
+ * A real-world step of the environment model: something a user, a tab, the clock, the network or
+ * the server does. Each one is carried out on real authchart clients by `runAuthScenario`.
+ */
+export type AuthEnvironmentEvent =
+  | { type: 'tabA.signIn' }
+  | { type: 'tabA.getToken' }
+  | { type: 'tabB.getToken' }
+  | { type: 'tabA.forceRefresh' }
+  | { type: 'tabA.refreshUntilClaims' }
+  | { type: 'clock.reachesMargin' }
+  | { type: 'clock.reachesExpiry' }
+  | { type: 'refresh.resolves' }
+  | { type: 'network.drops' }
+  | { type: 'network.returns' }
+  | { type: 'server.restarts' }
+  | { type: 'server.changesClaims' }
+  | { type: 'page.reloads' }
+  | { type: 'restore.throws' }
+  | { type: 'storage.corrupted' }
+  | { type: 'tabB.signsOut' }
+  | { type: 'tabB.hangsHoldingLock' }
+  | { type: 'tabB.releasesLock' }
+  | { type: 'tab.staleBroadcast' }
+  | { type: 'realtime.joins' }
+  | { type: 'tabB.signIn' }
+  | { type: 'device.sleeps' }
+  | { type: 'tabA.refreshTimesOut' }
+  | { type: 'tabA.waitsForClaimsThatNeverCome' }
+  | { type: 'tab.malformedBroadcast' }
+  | { type: 'tabA.signsOutWhileServerHangs' }
+  | { type: 'tabA.signInWhileTabBSignsOut' }
+  | { type: 'page.reloadsWhileServerHangs' }
+  | { type: 'page.reloadsWhileTabBRefreshes' }
+
+/** Every event type of the model, in a stable order (the traversal tries them in this order). */
+export const AUTH_ENVIRONMENT_EVENTS: ReadonlyArray<AuthEnvironmentEvent['type']> = [
+  'tabA.signIn',
+  'tabA.getToken',
+  'tabB.getToken',
+  'tabA.forceRefresh',
+  'tabA.refreshUntilClaims',
+  'clock.reachesMargin',
+  'clock.reachesExpiry',
+  'refresh.resolves',
+  'network.drops',
+  'network.returns',
+  'server.restarts',
+  'server.changesClaims',
+  'page.reloads',
+  'restore.throws',
+  'storage.corrupted',
+  'tabB.signsOut',
+  'tabB.hangsHoldingLock',
+  'tabB.releasesLock',
+  'tab.staleBroadcast',
+  'realtime.joins',
+  'tabB.signIn',
+  'device.sleeps',
+  'tabA.refreshTimesOut',
+  'tabA.waitsForClaimsThatNeverCome',
+  'tab.malformedBroadcast',
+  'tabA.signsOutWhileServerHangs',
+  'tabA.signInWhileTabBSignsOut',
+  'page.reloadsWhileServerHangs',
+  'page.reloadsWhileTabBRefreshes',
+]
+
+/**
+ * The model's memory. Finite on purpose (enums and flags, no counters or timestamps), so that a
+ * traversal of the model ends.
+ */
+export interface AuthEnvironmentContext {
+  network: 'up' | 'down'
+  /** `restarted`: the server lost every refresh token (seed 002). */
+  server: 'ok' | 'restarted'
+  /** `changed`: the server issues new claims the held token lacks yet (seed 003). */
+  claims: 'same' | 'changed'
+  /** `hung`: another tab took the refresh lock and hangs. */
+  lock: 'free' | 'hung'
+  /** Whether an older session of this sign-in was broadcast (so a stale message can be replayed). */
+  older: boolean
+}
+
+const initialContext: AuthEnvironmentContext = {
+  network: 'up',
+  server: 'ok',
+  claims: 'same',
+  lock: 'free',
+  older: false,
+}
+
+/**
+ * The abstract environment of an authchart app: one browser profile with two tabs (A and B), a
+ * clock, a network and an auth server. Its states are what tab A's session should be:
+ *
+ * - `signedOut`: A holds no session (`unauthenticated` or `expired`);
+ * - `fresh`: A holds a session outside the refresh margin (`authenticated`);
+ * - `due`: the clock is inside the margin; A is `refreshing`;
+ * - `expired`: the clock is past the token's expiry and A could not refresh yet (`refreshing`).
+ *
+ * The machine is pure (no invoke, no delays), so `@xstate/graph` can traverse it; the paths it
+ * yields are run on real clients by `runAuthScenario`, which checks I1–I7 after every step.
+ *
+ * @example
+ * import { getShortestPaths } from '@xstate/graph'
+ * const paths = getShortestPaths(authEnvironmentModel, { events: authEnvironmentEvents })
+ */
+export const authEnvironmentModel = setup({
+  types: { context: {} as AuthEnvironmentContext, events: {} as AuthEnvironmentEvent },
+  guards: {
+    isOnline: ({ context }) => context.network === 'up',
+    isOffline: ({ context }) => context.network === 'down',
+    // A refresh can complete: the network is up and no tab hangs on the lock.
+    canComplete: ({ context }) => context.network === 'up' && context.lock === 'free',
+    serverKnowsTokens: ({ context }) => context.server === 'ok',
+    serverForgot: ({ context }) => context.server === 'restarted',
+    claimsChanged: ({ context }) => context.claims === 'changed',
+    claimsSame: ({ context }) => context.claims === 'same' && context.server === 'ok',
+    lockFree: ({ context }) => context.lock === 'free',
+    lockHung: ({ context }) => context.lock === 'hung',
+    hasOlder: ({ context }) => context.older,
+  },
+  actions: {
+    // A step that changes nothing the model tracks still happens in the world; the named no-op
+    // keeps such self-loops visible to `snapshot.can()` and so to the traversal.
+    observe: () => undefined,
+    newSignIn: assign({ server: 'ok', claims: 'same', older: false }),
+    refreshed: assign({ claims: 'same', older: true }),
+  },
+}).createMachine({
+  id: 'environment',
+  initial: 'signedOut',
+  context: initialContext,
+  on: {
+    'tabA.getToken': { actions: 'observe' },
+    'tabB.getToken': { actions: 'observe' },
+    'realtime.joins': { actions: 'observe' },
+    'network.drops': { guard: 'isOnline', actions: assign({ network: 'down' }) },
+    'network.returns': { guard: 'isOffline', actions: assign({ network: 'up' }) },
+    'page.reloads': { actions: 'observe' },
+    'tab.malformedBroadcast': { actions: 'observe' },
+  },
+  states: {
+    signedOut: {
+      entry: assign({ older: false }),
+      on: {
+        'tabA.signIn': [{ guard: 'isOnline', target: 'fresh', actions: 'newSignIn' }, { actions: 'observe' }],
+        'tabB.signIn': { guard: 'isOnline', target: 'fresh', actions: 'newSignIn' },
+        'tabA.signInWhileTabBSignsOut': { guard: 'isOnline', target: 'fresh', actions: 'newSignIn' },
+        'restore.throws': { actions: 'observe' },
+        'storage.corrupted': { actions: 'observe' },
+        // A refresh the sign-out aborted must stay dead even if its answer arrives now.
+        'refresh.resolves': { actions: 'observe' },
+      },
+    },
+    fresh: {
+      on: {
+        // A second sign-in that fails keeps the session held.
+        'tabA.signIn': { guard: 'isOffline', actions: 'observe' },
+        // The device slept past the margin; on waking the app asks for a token.
+        'device.sleeps': 'due',
+        'tabA.refreshTimesOut': { guard: 'isOnline', actions: 'observe' },
+        // Sign-out while the server hangs: a second call, tab B's sign-out and the timeout meet it.
+        'tabA.signsOutWhileServerHangs': 'signedOut',
+        'page.reloadsWhileServerHangs': { guard: 'isOnline', actions: 'observe' },
+        'page.reloadsWhileTabBRefreshes': {
+          guard: ({ context }) => context.network === 'up' && context.lock === 'free' && context.server === 'ok',
+          actions: 'refreshed',
+        },
+        'tabA.waitsForClaimsThatNeverCome': {
+          guard: ({ context }) => context.lock === 'free' && context.server === 'ok',
+          actions: 'observe',
+        },
+        'tabA.forceRefresh': [
+          { guard: 'isOffline', actions: 'observe' },
+          { guard: 'lockHung', actions: 'observe' },
+          { guard: 'serverForgot', target: 'signedOut' },
+          { actions: 'refreshed' },
+        ],
+        'tabA.refreshUntilClaims': {
+          guard: ({ context }) =>
+            context.claims === 'changed' &&
+            context.network === 'up' &&
+            context.lock === 'free' &&
+            context.server === 'ok',
+          actions: 'refreshed',
+        },
+        'clock.reachesMargin': 'due',
+        'server.restarts': { guard: 'serverKnowsTokens', actions: assign({ server: 'restarted' }) },
+        'server.changesClaims': { guard: 'claimsSame', actions: assign({ claims: 'changed' }) },
+        'storage.corrupted': 'signedOut',
+        'tabB.signsOut': 'signedOut',
+        'tabB.hangsHoldingLock': { guard: 'lockFree', actions: assign({ lock: 'hung' }) },
+        'tabB.releasesLock': { guard: 'lockHung', actions: assign({ lock: 'free' }) },
+        'tab.staleBroadcast': { guard: 'hasOlder', actions: 'observe' },
+      },
+    },
+    due: {
+      on: {
+        'refresh.resolves': [
+          { guard: 'isOffline', actions: 'observe' },
+          { guard: 'lockHung', actions: 'observe' },
+          { guard: 'serverForgot', target: 'signedOut' },
+          { target: 'fresh', actions: 'refreshed' },
+        ],
+        // A forced call that meets the unforced refresh in flight (auth0-spa-js #1691), or the backoff.
+        'tabA.forceRefresh': [
+          {
+            guard: ({ context }) => context.network === 'up' && context.lock === 'free' && context.server === 'ok',
+            target: 'fresh',
+            actions: 'refreshed',
+          },
+          { guard: 'isOffline', actions: 'observe' },
+        ],
+        'clock.reachesExpiry': 'expired',
+        'server.restarts': { guard: 'serverKnowsTokens', actions: assign({ server: 'restarted' }) },
+        'server.changesClaims': { guard: 'claimsSame', actions: assign({ claims: 'changed' }) },
+        'storage.corrupted': 'signedOut',
+        'tabB.signsOut': 'signedOut',
+        'tabB.releasesLock': { guard: 'lockHung', actions: assign({ lock: 'free' }) },
+        'tab.staleBroadcast': { guard: 'hasOlder', actions: 'observe' },
+      },
+    },
+    expired: {
+      on: {
+        'refresh.resolves': [
+          { guard: 'isOffline', actions: 'observe' },
+          { guard: 'lockHung', actions: 'observe' },
+          { guard: 'serverForgot', target: 'signedOut' },
+          { target: 'fresh', actions: 'refreshed' },
+        ],
+        'storage.corrupted': 'signedOut',
+        'tabB.signsOut': 'signedOut',
+        'tabB.releasesLock': { guard: 'lockHung', actions: assign({ lock: 'free' }) },
+      },
+    },
+  },
+})
+
+/** One event object per type, for `getShortestPaths(model, { events })`. */
+export const authEnvironmentEvents: AuthEnvironmentEvent[] = AUTH_ENVIRONMENT_EVENTS.map(
+  (type) => ({ type }) as AuthEnvironmentEvent,
+)

@@ -1,0 +1,34 @@
+// The model-based example of docs/testing.md, kept runnable: if this file changes, change the doc too.
+import type { AuthClient } from 'authchart'
+import { generateAuthScenarios } from 'authchart/testing'
+import { describe, expect, it } from 'vitest'
+
+// Your app's boot code: the realtime socket must always hold the session's token (seed 001).
+function connectRealtime(auth: AuthClient) {
+  const socket = { token: null as string | null }
+  auth.addTokenSink((token) => {
+    socket.token = token // in the app: realtime.setAuth(token)
+  })
+  return socket
+}
+
+describe('my app, through every generated scenario', () => {
+  const mismatches: string[] = []
+  const scenarios = generateAuthScenarios({
+    client: { refreshMargin: 10 * 60_000 }, // your client options
+    setup: (auth, tab) => {
+      const socket = connectRealtime(auth)
+      auth.subscribe((snapshot) => {
+        if (socket.token !== (snapshot.session?.accessToken ?? null)) mismatches.push(`${tab}: ${snapshot.status}`)
+      })
+    },
+  })
+
+  // Every scenario that reloads the page: where a restore could leave the socket on a stale token.
+  for (const scenario of scenarios.filter((s) => s.events.some((e) => e.type === 'page.reloads'))) {
+    it(scenario.description, async () => {
+      await scenario.run() // rejects with the failing step and the whole path
+      expect(mismatches).toEqual([])
+    })
+  }
+})
