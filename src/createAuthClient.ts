@@ -95,6 +95,7 @@ export function createAuthClient<Credentials = unknown>(
     report,
     locks: tabs.locks,
     lockName: `authchart:refresh:${config.storageKey}`,
+    rotation: tabs.rotation,
     tabSync: {
       announceSession: (session, refreshTokenAt) => tabSync?.announceSession(session, refreshTokenAt),
       announceSignOut: () => tabSync?.announceSignOut(),

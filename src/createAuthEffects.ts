@@ -4,7 +4,8 @@ import { isNewerSession } from '../machines/sessionTiming.js'
 import type { AuthAdapter } from './AuthAdapter.js'
 import type { Clock } from './Clock.js'
 import { toAdapterError } from './classifyError.js'
-import type { SessionStore } from './createSessionStore.js'
+import type { RotationRecord } from './createRotationRecord.js'
+import type { SessionStore, StoredSession } from './createSessionStore.js'
 import type { TabSync } from './createTabSync.js'
 import type { TokenSinks } from './createTokenSinks.js'
 import type { AuthError, AuthOperation } from './errors.js'
@@ -22,6 +23,8 @@ export interface AuthEffectsOptions {
   locks: TabLocks
   lockName: string
   tabSync: TabSync
+  /** The profile's strongly consistent record of the latest session (IndexedDB), if any. */
+  rotation: RotationRecord | null
 }
 
 /** What `authMachine.provide()` is given: the chart's effects, bound to one client. */
@@ -48,6 +51,7 @@ export function createAuthEffects({
   locks,
   lockName,
   tabSync,
+  rotation,
 }: AuthEffectsOptions) {
   const call = async <T>(operation: AuthOperation, run: () => Promise<T>): Promise<T> => {
     try {
@@ -67,6 +71,24 @@ export function createAuthEffects({
       (error: AuthError) => error,
     )
     return { session, refreshTokenAt, storageError } satisfies SessionOutput
+  }
+
+  // The newest of the rotation record and the session store; a failing record is reported and
+  // the store still answers.
+  const readLatest = async (): Promise<StoredSession | null> => {
+    const { stored } = await store.read()
+    const recorded = rotation
+      ? await rotation.read().catch((error: AuthError) => {
+          report(error)
+          return null
+        })
+      : null
+    if (!recorded) return stored
+    if (!stored) return recorded
+    return isNewerSession(stored.session, recorded.session) ? stored : recorded
+  }
+  const recordRotation = async (output: SessionOutput) => {
+    await rotation?.write(output.session, output.refreshTokenAt).catch(report)
   }
 
   return {
@@ -94,7 +116,9 @@ export function createAuthEffects({
       signInWithCredentials: fromPromise<SessionOutput, { credentials: unknown }>(async ({ input, signal }) => {
         const raw = await call('signIn', () => adapter.signIn(input.credentials, { signal }))
         const session = parseSession(raw, 'sign-in response')
-        return storeSession(session, clock.now(), signal)
+        const output = await storeSession(session, clock.now(), signal)
+        await recordRotation(output)
+        return output
       }),
 
       refreshSession: fromPromise<SessionOutput, RefreshInput>(({ input, signal }) =>
@@ -103,25 +127,29 @@ export function createAuthEffects({
         locks.request(lockName, { signal }, async () => {
           // Another tab may have refreshed while this one waited: with rotation, the refresh
           // token this tab holds is then spent, and sending it would revoke the whole family.
-          const { stored } = await store.read()
-          // Under the lock the store holds the profile's latest sign-in or refresh, so a different
+          const latest = await readLatest()
+          // Under the lock the record holds the profile's latest sign-in or refresh, so a different
           // refresh token there wins unless it is strictly older than ours (our own write may have
-          // failed). A tie goes to the store: two sessions issued in the same second share `exp`
+          // failed). A tie goes to the record: two sessions issued in the same second share `exp`
           // and `iat`, and trusting ours then would spend a token the other tab already rotated.
-          const current =
-            stored &&
-            stored.session.refreshToken !== input.session.refreshToken &&
-            !isNewerSession(input.session, stored.session)
-              ? stored
-              : { session: input.session, refreshTokenAt: input.refreshTokenAt }
-          if (current !== stored || input.force) {
+          const stored =
+            latest &&
+            latest.session.refreshToken !== input.session.refreshToken &&
+            !isNewerSession(input.session, latest.session)
+              ? latest
+              : null
+          const current = stored ?? { session: input.session, refreshTokenAt: input.refreshTokenAt }
+          if (stored === null || input.force) {
             const held = current.session
             const raw = await call('refresh', () => adapter.refresh(held, { signal, force: input.force }))
             const parsed = parseSession(raw, 'refresh response')
             const rotated = parsed.refreshToken !== undefined && parsed.refreshToken !== held.refreshToken
             // A backend that does not rotate may omit the refresh token; keep the one we have.
             const session = rotated ? parsed : { ...parsed, refreshToken: held.refreshToken }
-            return storeSession(session, rotated ? clock.now() : current.refreshTokenAt, signal)
+            const output = await storeSession(session, rotated ? clock.now() : current.refreshTokenAt, signal)
+            // Recorded before the lock is released, so the next holder cannot miss the rotation.
+            await recordRotation(output)
+            return output
           }
           return { session: stored.session, refreshTokenAt: stored.refreshTokenAt, storageError: null }
         }),

@@ -1,6 +1,8 @@
 import { redactTokens } from './errors.js'
 
-const SECRET_KEYS = new Set(['accessToken', 'refreshToken', 'access_token', 'refresh_token', 'token'])
+const SECRET_KEYS = new Set(['accessToken', 'refreshToken', 'access_token', 'refresh_token', 'token', 'password'])
+// Replaced whole, whatever their shape: sign-in credentials may hold a password, an OTP or an id token.
+const SECRET_OBJECTS = new Set(['credentials'])
 
 function isPlainObject(value: object): boolean {
   const proto = Object.getPrototypeOf(value)
@@ -29,7 +31,10 @@ export function redactForInspection<T>(value: T, seen = new WeakMap<object, unkn
   const copy: Record<string, unknown> = {}
   seen.set(value, copy)
   for (const [key, item] of Object.entries(value)) {
-    copy[key] = SECRET_KEYS.has(key) && typeof item === 'string' ? '[redacted]' : redactForInspection(item, seen)
+    copy[key] =
+      SECRET_OBJECTS.has(key) || (SECRET_KEYS.has(key) && typeof item === 'string')
+        ? '[redacted]'
+        : redactForInspection(item, seen)
   }
   return copy as T
 }
@@ -47,13 +52,22 @@ export function redactInspectionEvent<T extends object>(event: T): T {
   const copy: Record<string, unknown> = { ...(event as Record<string, unknown>) }
   if ('event' in copy) copy.event = redactForInspection(copy.event)
   if ('action' in copy) copy.action = redactForInspection(copy.action)
-  const snapshot = copy.snapshot
-  if (typeof snapshot === 'object' && snapshot !== null) {
-    const redacted: Record<string, unknown> = { ...snapshot }
-    for (const key of ['context', 'input', 'output', 'error'] as const) {
-      if (key in redacted) redacted[key] = redactForInspection(redacted[key])
-    }
-    copy.snapshot = redacted
+  if (typeof copy.snapshot === 'object' && copy.snapshot !== null) copy.snapshot = redactSnapshot(copy.snapshot)
+  // Inspectors (Stately's among them) read the actor's live snapshot later through the ref: hand
+  // them a ref whose getSnapshot() is redacted too, everything else inherited from the real one.
+  const ref = copy.actorRef as { getSnapshot?: () => unknown } | undefined
+  if (ref && typeof ref.getSnapshot === 'function') {
+    const read = ref.getSnapshot.bind(ref)
+    copy.actorRef = Object.create(ref, { getSnapshot: { value: () => redactSnapshot(read()) } })
   }
   return copy as T
+}
+
+function redactSnapshot(snapshot: unknown): unknown {
+  if (typeof snapshot !== 'object' || snapshot === null) return snapshot
+  const redacted: Record<string, unknown> = { ...snapshot }
+  for (const key of ['context', 'input', 'output', 'error'] as const) {
+    if (key in redacted) redacted[key] = redactForInspection(redacted[key])
+  }
+  return redacted
 }

@@ -1,4 +1,5 @@
 import { createInTabLocks } from './createInTabLocks.js'
+import { createRotationRecord, type RotationRecord } from './createRotationRecord.js'
 import type { TabChannel, TabLocks, TabsOption } from './TabTransport.js'
 
 /** What the client uses for cross-tab work, after defaults. */
@@ -8,6 +9,8 @@ export interface ResolvedTabs {
   locks: TabLocks
   /** Whether the `storage` event is watched instead of a channel. */
   storageEvents: boolean
+  /** A strongly consistent record of the latest session, read and written inside the lock. */
+  rotation: RotationRecord | null
 }
 
 interface BrowserGlobals {
@@ -28,20 +31,22 @@ interface BrowserGlobals {
 export function resolveTabs(option: TabsOption, storageKey: string): ResolvedTabs {
   const g = globalThis as BrowserGlobals
   const name = `authchart:${storageKey}`
-  if (option === false) return { channel: null, locks: createInTabLocks(), storageEvents: false }
+  if (option === false) return { channel: null, locks: createInTabLocks(), storageEvents: false, rotation: null }
   if (option !== true) {
     return {
       channel: option.channel ? option.channel(name) : null,
       locks: option.locks ?? createInTabLocks(),
       storageEvents: false,
+      rotation: null,
     }
   }
   const inPage = typeof g.document !== 'undefined'
-  if (!inPage) return { channel: null, locks: createInTabLocks(), storageEvents: false }
+  if (!inPage) return { channel: null, locks: createInTabLocks(), storageEvents: false, rotation: null }
   const webLocks = g.navigator?.locks
   return {
     channel: typeof g.BroadcastChannel === 'function' ? new g.BroadcastChannel(name) : null,
     locks: webLocks && typeof webLocks.request === 'function' ? webLocks : createInTabLocks(),
     storageEvents: typeof g.BroadcastChannel !== 'function' && typeof g.addEventListener === 'function',
+    rotation: createRotationRecord(storageKey),
   }
 }

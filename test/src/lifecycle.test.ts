@@ -170,6 +170,13 @@ describe('tokens never leak', () => {
     expect(seen).not.toContain(session.accessToken)
     expect(seen).not.toContain(session.refreshToken)
     expect(seen).not.toContain('eyJ')
+    expect(seen).not.toContain(credentials.password) // the auth.signIn event carries credentials
+    // Inspectors also read live snapshots through the ref they were given.
+    const late = JSON.stringify(
+      events.flatMap((e) => (e.type === '@xstate.actor' ? [e.actorRef.getSnapshot().context ?? null] : [])),
+    )
+    expect(late).toContain('[redacted]')
+    expect(late).not.toContain(session.accessToken)
 
     const raw: InspectionEvent[] = []
     const opted = setupClient({ client: { inspect: (e) => raw.push(e), redactInspection: false } })
