@@ -1,22 +1,22 @@
 import type { AuthSnapshot } from 'authchart'
-import { useCallback, useRef, useSyncExternalStore } from 'react'
+import { useSelector } from '@xstate/react'
+import { useCallback, useSyncExternalStore } from 'react'
 import { serverSnapshot } from './serverSnapshot.js'
 import { useAuthClient } from './useAuthClient.js'
 
-interface Memo<T> {
-  snapshot: AuthSnapshot
-  selector: (snapshot: AuthSnapshot) => T
-  selection: T
-}
+const noSubscription = () => () => undefined
+const inBrowser = () => false
+const onServerOrHydrating = () => true
 
 /**
  * Returns `selector(snapshot)` and re-renders the component only when that value changes by
  * `compare` (default `Object.is`). A component that selects `status` does not re-render when a
  * refresh replaces the token.
  *
- * Built on React's `useSyncExternalStore` over `client.subscribe`, which already fires only when
- * `status`, `session`, `user` or `error` change; the chart's internal steps (its 5 s expiry
- * checks, retry counters) never reach React.
+ * Built on `@xstate/react`'s `useSelector` over `client.actor`. The selector still sees the
+ * public `AuthSnapshot` (`client.getSnapshot()`), never the chart's internal snapshot: that
+ * object is the same until `status`, `session`, `user` or `error` change, so the chart's own
+ * steps (its 5 s expiry checks, retry counters) select the same value and never re-render.
  *
  * @example
  * const status = useAuthSelector((s) => s.status)
@@ -30,24 +30,14 @@ export function useAuthSelector<T>(
   compare: (a: T, b: T) => boolean = Object.is,
 ): T {
   const client = useAuthClient()
-  const memo = useRef<Memo<T> | null>(null)
-  const subscribe = useCallback((onChange: () => void) => client.subscribe(onChange), [client])
-
-  // useSyncExternalStore needs the same value for the same snapshot, or it re-renders forever;
-  // a selector that builds an object would break that, so keep the previous selection whenever
-  // it still compares equal. This is what useSyncExternalStoreWithSelector does, in a few lines.
-  const select = (snapshot: AuthSnapshot): T => {
-    const last = memo.current
-    if (last !== null && last.snapshot === snapshot && last.selector === selector) return last.selection
-    const next = selector(snapshot)
-    const selection = last !== null && compare(last.selection, next) ? last.selection : next
-    memo.current = { snapshot, selector, selection }
-    return selection
-  }
-
-  return useSyncExternalStore(
-    subscribe,
-    () => select(client.getSnapshot()),
-    () => select(serverSnapshot),
+  // useSelector gives React the actor's own snapshot as the server snapshot too, and that would
+  // render the browser's real session during hydration: a mismatch with the server's HTML. This
+  // flag is true on the server and while hydrating, false after, so both sides start from the
+  // fixed `serverSnapshot` and React re-renders with the real state right after hydration.
+  const hydrating = useSyncExternalStore(noSubscription, inBrowser, onServerOrHydrating)
+  const select = useCallback(
+    () => selector(hydrating ? serverSnapshot : client.getSnapshot()),
+    [client, hydrating, selector],
   )
+  return useSelector(client.actor, select, compare)
 }

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
-// The README promises `npm run demo` works on a fresh clone; this keeps that promise tested.
-describe('npm run demo', () => {
+// `npm run demo:terminal`: the same session story as the browser demo, printed on fake time.
+describe('npm run demo:terminal', () => {
   it('runs the terminal scenario to the end, shows each state, and prints no token', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'examples/terminal/demo.ts'], {
       cwd: root,

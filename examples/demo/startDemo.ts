@@ -1,0 +1,178 @@
+import { readFile } from 'node:fs/promises'
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { bundlePages } from './bundlePages.js'
+import { startRestServer, type RestServer } from '../rest-server/startRestServer.js'
+
+export interface DemoOptions {
+  /** Port of the page and API origin. Default 0: a free port. */
+  port?: number
+  /** Default `127.0.0.1`. */
+  host?: string
+  /** Access token lifetime in seconds. Default 30, so refreshes happen while you watch. */
+  accessTokenTtl?: number
+  /** The REST server's SQLite directory. Default `.data/demo`. */
+  dataDir?: string
+  /** Where log lines go (never tokens). Default stderr. */
+  log?: (line: string) => void
+}
+
+/** One request that went through to the REST server, as the demo server saw it. */
+export interface ProxiedRequest {
+  method: string
+  path: string
+  status: number
+  /** Whether an `Authorization: Bearer` header came with it; the token itself is not kept. */
+  bearer: boolean
+}
+
+export interface Demo {
+  /** `http://127.0.0.1:<port>/`: the React page; `vanilla` is the same page in plain JS. */
+  url: string
+  port: number
+  /** Every request that reached the REST server, oldest first. */
+  requests(): readonly ProxiedRequest[]
+  /** How many requests of one kind reached the REST server, e.g. `count('POST /auth/refresh')`. */
+  count(route: string): number
+  /** Closes the REST server and starts it again on the same store and port. */
+  restartRestServer(): Promise<void>
+  close(): Promise<void>
+}
+
+const pageFile = (name: string) => readFile(new URL(`./pages/${name}`, import.meta.url))
+const API = /^\/(auth\/|\.well-known\/|healthz$)/
+
+/**
+ * Starts the browser demo: the reference REST server on its SQLite store, the two demo pages
+ * (bundled with esbuild on start), and one origin in front of both, so the pages call the API
+ * without CORS and nothing needs configuring. Every API request passes through here and is
+ * counted, which is how the browser tests see how many refreshes reached the server.
+ *
+ * @example
+ * const demo = await startDemo({ accessTokenTtl: 30 })
+ * console.log(`open ${demo.url}`)
+ * // …
+ * await demo.close()
+ */
+export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
+  const [assets, reactHtml, vanillaHtml, css] = await Promise.all([
+    bundlePages(),
+    pageFile('react.html'),
+    pageFile('vanilla.html'),
+    pageFile('style.css'),
+  ])
+  const restOptions = {
+    accessTokenTtl: options.accessTokenTtl ?? 30,
+    dataDir: options.dataDir ?? '.data/demo',
+    log: (line: string) => log(`rest-server: ${line}`),
+  }
+  let rest: RestServer = await startRestServer(restOptions)
+  let restarting: Promise<void> | undefined
+  const seen: ProxiedRequest[] = []
+
+  const restartRestServer = () => {
+    restarting ??= (async () => {
+      const { port } = rest
+      await rest.close()
+      rest = await startRestServer({ ...restOptions, port })
+      log(`rest-server restarted on port ${port} (store: ${rest.storeKind})`)
+    })().finally(() => {
+      restarting = undefined
+    })
+    return restarting
+  }
+
+  const send = (res: ServerResponse, status: number, type: string, body: string | Uint8Array) => {
+    res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' })
+    res.end(body)
+  }
+  const sendJson = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers })
+    res.end(JSON.stringify(body))
+  }
+
+  const proxy = (req: IncomingMessage, res: ServerResponse, path: string) => {
+    const entry: ProxiedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      status: 0,
+      bearer: /^Bearer /i.test(req.headers.authorization ?? ''),
+    }
+    seen.push(entry)
+    const upstream = request(
+      { host: '127.0.0.1', port: rest.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        entry.status = answer.statusCode ?? 502
+        res.writeHead(entry.status, answer.headers)
+        answer.pipe(res)
+      },
+    )
+    // While the REST server restarts its port is closed. Answer as an overloaded server would,
+    // 503 with Retry-After, which the client classifies as transient and retries: the user
+    // stays signed in (seed 002).
+    upstream.on('error', (error) => {
+      entry.status = 503
+      log(`${entry.method} ${path}: REST server unreachable (${error.message})`)
+      if (!res.headersSent) sendJson(res, 503, { error: 'temporarily_unavailable' }, { 'Retry-After': '1' })
+      else res.destroy()
+    })
+    req.pipe(upstream)
+  }
+
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname
+    const route = `${req.method} ${path}`
+    if (API.test(path)) return proxy(req, res, path)
+    if (route === 'GET /' || route === 'GET /react') return send(res, 200, 'text/html; charset=utf-8', reactHtml)
+    if (route === 'GET /vanilla') return send(res, 200, 'text/html; charset=utf-8', vanillaHtml)
+    if (route === 'GET /assets/style.css') return send(res, 200, 'text/css; charset=utf-8', css)
+    const asset = req.method === 'GET' && path.startsWith('/assets/') ? assets.get(path.slice(8)) : undefined
+    if (asset) return send(res, 200, asset.contentType, asset.body)
+    if (route === 'POST /demo/restart') {
+      const started = Date.now()
+      restartRestServer().then(
+        () => sendJson(res, 200, { restartedInMs: Date.now() - started, store: rest.storeKind }),
+        (error: unknown) => {
+          log(`restart failed: ${error instanceof Error ? error.message : String(error)}`)
+          sendJson(res, 500, { error: 'restart_failed' })
+        },
+      )
+      return
+    }
+    // Browsers ask for it; a 204 keeps a 404 out of the console.
+    if (route === 'GET /favicon.ico') return send(res, 204, 'text/plain', '')
+    if (route === 'GET /demo/requests') return sendJson(res, 200, seen)
+    sendJson(res, 404, { error: 'not_found' })
+  })
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve())
+    })
+  } catch (error) {
+    await rest.close()
+    throw error
+  }
+  const { port, address } = server.address() as AddressInfo
+  let closing: Promise<void> | undefined
+  return {
+    url: `http://${address}:${port}/`,
+    port,
+    requests: () => seen,
+    count: (route) => seen.filter((r) => `${r.method} ${r.path}` === route).length,
+    restartRestServer,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve, reject) => {
+          server.close((error) => (error ? reject(error) : resolve()))
+          server.closeAllConnections()
+        })
+        await restarting
+        await rest.close()
+      })()
+      return closing
+    },
+  }
+}

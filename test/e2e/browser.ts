@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { describe } from 'vitest'
+import { startDemo, type Demo, type DemoOptions } from '../../examples/demo/startDemo.js'
+
+/** Debian's Chromium; never a downloaded browser. CHROMIUM_PATH points elsewhere if needed. */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const chromiumMissing = !existsSync(chromiumPath)
+
+/**
+ * `describe` for the browser tests. Without Chromium they are skipped with the reason in their
+ * name, except in CI (`CI=true`), where a missing browser must fail the run rather than pass it
+ * by skipping: the tests run and `launchProfile` throws.
+ */
+export const describeInBrowser: typeof describe =
+  chromiumMissing && process.env.CI !== 'true'
+    ? (((name: string, ...rest: unknown[]) =>
+        (describe.skip as (...args: unknown[]) => void)(
+          `${name} (skipped: no Chromium at ${chromiumPath}; apt-get install chromium)`,
+          ...rest,
+        )) as unknown as typeof describe)
+    : describe
+
+/** Bounded waits for page state; no test sleeps a fixed time. */
+export const WAIT = { timeout: 15_000 }
+
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+/** A browser profile (a fresh user-data dir): its pages are tabs of one profile. */
+export interface Profile {
+  context: BrowserContext
+  close(): Promise<void>
+}
+
+/**
+ * Starts headless Chromium with a fresh profile. `launchPersistentContext` is what makes two
+ * pages share localStorage, BroadcastChannel and Web Locks, as two tabs of one browser do.
+ */
+export async function launchProfile(): Promise<Profile> {
+  if (chromiumMissing) {
+    throw new Error(`no Chromium at ${chromiumPath}: CI must install it (apt-get install chromium, see .ci/run)`)
+  }
+  const userDataDir = await mkdtemp(join(tmpdir(), 'authchart-e2e-profile-'))
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1200, height: 820 },
+  })
+  return {
+    context,
+    async close() {
+      await context.close()
+      await rm(userDataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** The demo on a free port of 127.0.0.1, on a fresh store that `close` removes. */
+export async function startTestDemo(options: DemoOptions = {}): Promise<Demo> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'authchart-e2e-store-'))
+  const logged: string[] = []
+  const demo = await startDemo({ dataDir, log: (line) => logged.push(line), ...options })
+  return {
+    ...demo,
+    async close() {
+      await demo.close()
+      await rm(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** The text of an element of the demo page, by its `data-testid`. */
+export const testId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`)
+
+/** Waits until the page's session status is `status`. */
+export async function waitForStatus(page: Page, status: string) {
+  await page.waitForFunction(
+    (want) => document.querySelector('[data-testid="status"]')?.textContent === want,
+    status,
+    WAIT,
+  )
+}
+
+/** The access token the page's client holds. Compare it as a boolean, so a failure never prints it. */
+export const heldToken = (page: Page) =>
+  page.evaluate(
+    () =>
+      (
+        window as unknown as { demo: { auth: { getSnapshot(): { session: { accessToken: string } | null } } } }
+      ).demo.auth.getSnapshot().session?.accessToken ?? null,
+  )
+
+/** Signs in with the demo form (ada@example.com / lovelace is filled in). */
+export async function signIn(page: Page) {
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await waitForStatus(page, 'authenticated')
+}

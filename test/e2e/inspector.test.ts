@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import type { Demo } from '../../examples/demo/startDemo.js'
+import {
+  describeInBrowser,
+  heldToken,
+  launchProfile,
+  type Profile,
+  signIn,
+  startTestDemo,
+  WAIT,
+  waitForStatus,
+} from './browser.js'
+
+describeInBrowser('the inspector switch', () => {
+  let demo: Demo
+  let profile: Profile
+
+  beforeAll(async () => {
+    demo = await startTestDemo()
+    profile = await launchProfile()
+  }, 60_000)
+  afterAll(async () => {
+    await profile?.close()
+    await demo?.close()
+  })
+
+  it('streams the chart to the Stately inspector window with every token redacted', async () => {
+    const page = await profile.context.newPage()
+    // The inspector window is stately.ai; stand in for it, keeping what the page posts to it.
+    await page.addInitScript(() => {
+      const posted: string[] = []
+      window.open = () =>
+        ({ postMessage: (message: unknown) => posted.push(JSON.stringify(message)) }) as unknown as Window
+      // The inspector converts each event in an idle callback, reading the actor's snapshot then.
+      // Hold those callbacks until the test says, so "later" is certain, not a matter of load.
+      const idle: IdleRequestCallback[] = []
+      window.requestIdleCallback = (callback) => idle.push(callback)
+      const flushIdle = () =>
+        idle.splice(0).forEach((callback) => callback({ didTimeout: false, timeRemaining: () => 50 }))
+      Object.assign(window, { inspected: posted, flushIdle })
+    })
+    await page.goto(demo.url)
+    await waitForStatus(page, 'unauthenticated')
+    await page.getByLabel('XState inspector (tokens redacted)').check()
+    // What the real inspector says once loaded; the adapter then sends what it held back.
+    await page.evaluate(() => window.postMessage({ type: '@statelyai.connected' }, '*'))
+    await signIn(page)
+    const token = await heldToken(page)
+    const refreshToken = await page.evaluate(() => {
+      type Demo = { demo: { auth: { getSnapshot(): { session: { refreshToken?: string } | null } } } }
+      return (window as unknown as Demo).demo.auth.getSnapshot().session?.refreshToken
+    })
+
+    await page.evaluate(() => (window as unknown as { flushIdle(): void }).flushIdle())
+    const inspected = () =>
+      page.evaluate(() => {
+        const test = window as unknown as { inspected: string[]; flushIdle(): void }
+        test.flushIdle()
+        return test.inspected.join('\n')
+      })
+    await expect.poll(inspected, WAIT).toContain('"authenticated"')
+    const text = await inspected()
+    // Booleans, so that a failure does not print the tokens it found.
+    expect(text.includes('[redacted]'), 'redacted placeholders reach the inspector').toBe(true)
+    expect(text.includes(token as string), 'the access token reaches the inspector').toBe(false)
+    expect(text.includes(refreshToken as string), 'the refresh token reaches the inspector').toBe(false)
+    expect(text.includes('lovelace'), 'the password reaches the inspector').toBe(false)
+    expect(/eyJ[\w-]+\.[\w-]+/.test(text), 'a JWT reaches the inspector').toBe(false)
+    await page.close()
+  })
+})

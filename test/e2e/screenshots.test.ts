@@ -1,0 +1,125 @@
+import { mkdir } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import type { Demo } from '../../examples/demo/startDemo.js'
+import {
+  describeInBrowser,
+  launchProfile,
+  type Profile,
+  signIn,
+  startTestDemo,
+  testId,
+  WAIT,
+  waitForStatus,
+} from './browser.js'
+
+const shots = fileURLToPath(new URL('../../test-results/e2e/', import.meta.url))
+
+describeInBrowser('the demo in each main state (screenshots in test-results/e2e/)', () => {
+  let demo: Demo
+  let profile: Profile
+  let page: Page
+
+  beforeAll(async () => {
+    await mkdir(shots, { recursive: true })
+    demo = await startTestDemo()
+    profile = await launchProfile()
+    page = await profile.context.newPage()
+  }, 60_000)
+  afterAll(async () => {
+    await profile?.close()
+    await demo?.close()
+  })
+
+  const shoot = (target: Page, name: string) => target.screenshot({ path: `${shots}${name}.png`, fullPage: true })
+  const click = (name: string) => page.getByRole('button', { name }).click()
+  const idle = () =>
+    page.waitForFunction(
+      () => document.querySelector('[data-testid="busy"]')?.textContent?.endsWith('…') === false,
+      undefined,
+      WAIT,
+    )
+
+  it('signed out, then signed in', async () => {
+    await page.goto(demo.url)
+    await waitForStatus(page, 'unauthenticated')
+    await shoot(page, '01-unauthenticated')
+    await signIn(page)
+    await expect.poll(() => testId(page, 'expires').textContent(), WAIT).toMatch(/\d+\.\d s/)
+    await shoot(page, '02-authenticated')
+  })
+
+  it('refreshing, held at the server until the screenshot is taken', async () => {
+    let release = () => undefined as void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    await page.route('**/auth/refresh', async (route) => {
+      await held
+      await route.continue()
+    })
+    await click('Expire now')
+    await waitForStatus(page, 'refreshing')
+    await shoot(page, '03-refreshing')
+    release()
+    await waitForStatus(page, 'authenticated')
+    await page.unroute('**/auth/refresh')
+    await idle()
+  })
+
+  it('claims updated: the token carries the new plan', async () => {
+    await click('Update claims')
+    await expect.poll(() => testId(page, 'plan').textContent(), WAIT).toBe('pro')
+    await idle()
+    await shoot(page, '04-claims-updated')
+  })
+
+  it('server restarted: still signed in, the next refresh works', async () => {
+    await click('Restart server')
+    await expect.poll(() => testId(page, 'activity').textContent(), WAIT).toContain('REST server restarted')
+    await waitForStatus(page, 'authenticated')
+    await shoot(page, '05-server-restarted')
+  })
+
+  it('a transient refresh failure: still signed in, the error shown', async () => {
+    await page.route('**/auth/refresh', (route) => route.abort('connectionrefused'))
+    await click('Expire now')
+    await expect.poll(() => testId(page, 'snapshot-error').textContent(), WAIT).toContain('snapshot.error ·')
+    await idle()
+    expect(await testId(page, 'status').textContent()).toBe('authenticated')
+    await shoot(page, '06-transient-error')
+    await page.unroute('**/auth/refresh')
+  })
+
+  it('expired: the refresh token was used elsewhere, the server rejects it', async () => {
+    const refreshToken = await page.evaluate(() => {
+      type Demo = { demo: { auth: { getSnapshot(): { session: { refreshToken?: string } | null } } } }
+      return (window as unknown as Demo).demo.auth.getSnapshot().session?.refreshToken
+    })
+    // Someone else spends the refresh token (a stolen copy, say); reuse detection then revokes
+    // the family when the page presents it.
+    const stolen = await fetch(`${demo.url}auth/refresh`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ refresh_token: refreshToken }),
+    })
+    expect(stolen.status).toBe(200)
+    await click('Expire now')
+    await waitForStatus(page, 'expired')
+    await expect.poll(() => testId(page, 'errors').textContent(), WAIT).toContain('refreshRejected')
+    await idle()
+    await shoot(page, '07-expired')
+  })
+
+  it('the vanilla page, and a sign-out in the other tab', async () => {
+    await signIn(page)
+    const vanilla = await profile.context.newPage()
+    await vanilla.goto(`${demo.url}vanilla`)
+    await waitForStatus(vanilla, 'authenticated')
+    await expect.poll(() => testId(vanilla, 'expires').textContent(), WAIT).toMatch(/\d+\.\d s/)
+    await shoot(vanilla, '08-vanilla-authenticated')
+    await click('Sign out')
+    await waitForStatus(vanilla, 'unauthenticated')
+    await shoot(vanilla, '09-vanilla-signed-out-by-other-tab')
+    await vanilla.close()
+  })
+})
