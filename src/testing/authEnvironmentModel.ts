@@ -34,6 +34,13 @@ export type AuthEnvironmentEvent =
   | { type: 'tabA.signInWhileTabBSignsOut' }
   | { type: 'page.reloadsWhileServerHangs' }
   | { type: 'page.reloadsWhileTabBRefreshes' }
+  | { type: 'page.reloadsWithExpiredTokenlessSession' }
+  | { type: 'page.reloadsWithRevokedTokenlessSession' }
+  | { type: 'page.reloadsWithRevokedAccessToken' }
+  | { type: 'server.answersAlreadyDueToken' }
+  | { type: 'tabA.refreshTimesOutWhileBackingOff' }
+  | { type: 'tabA.secondClaimsCallerTimesOut' }
+  | { type: 'page.reloadsAsTheMarginNears' }
 
 /** Every event type of the model, in a stable order (the traversal tries them in this order). */
 export const AUTH_ENVIRONMENT_EVENTS: ReadonlyArray<AuthEnvironmentEvent['type']> = [
@@ -66,6 +73,13 @@ export const AUTH_ENVIRONMENT_EVENTS: ReadonlyArray<AuthEnvironmentEvent['type']
   'tabA.signInWhileTabBSignsOut',
   'page.reloadsWhileServerHangs',
   'page.reloadsWhileTabBRefreshes',
+  'page.reloadsWithExpiredTokenlessSession',
+  'page.reloadsWithRevokedTokenlessSession',
+  'page.reloadsWithRevokedAccessToken',
+  'server.answersAlreadyDueToken',
+  'tabA.refreshTimesOutWhileBackingOff',
+  'tabA.secondClaimsCallerTimesOut',
+  'page.reloadsAsTheMarginNears',
 ]
 
 /**
@@ -122,6 +136,21 @@ export const authEnvironmentModel = setup({
     lockFree: ({ context }) => context.lock === 'free',
     lockHung: ({ context }) => context.lock === 'hung',
     hasOlder: ({ context }) => context.older,
+    // The steps below aim at one transition of the real chart each; what else the world is
+    // doing adds nothing to them. Allowing them in one context only gives each a single vertex,
+    // so they add a path apiece instead of one per context.
+    calm: ({ context }) =>
+      context.network === 'up' &&
+      context.server === 'ok' &&
+      context.claims === 'same' &&
+      context.lock === 'free' &&
+      !context.older,
+    calmButOffline: ({ context }) =>
+      context.network === 'down' &&
+      context.server === 'ok' &&
+      context.claims === 'same' &&
+      context.lock === 'free' &&
+      !context.older,
   },
   actions: {
     // A step that changes nothing the model tracks still happens in the world; the named no-op
@@ -154,6 +183,10 @@ export const authEnvironmentModel = setup({
         'storage.corrupted': { actions: 'observe' },
         // A refresh the sign-out aborted must stay dead even if its answer arrives now.
         'refresh.resolves': { actions: 'observe' },
+        // An SDK-style stored session without a refresh token: past expiry it cannot be saved,
+        // and once the server rejects it there is nothing to fall back on. Both tabs end expired.
+        'page.reloadsWithExpiredTokenlessSession': { guard: 'calm', actions: 'observe' },
+        'page.reloadsWithRevokedTokenlessSession': { guard: 'calm', actions: 'observe' },
       },
     },
     fresh: {
@@ -170,6 +203,13 @@ export const authEnvironmentModel = setup({
           guard: ({ context }) => context.network === 'up' && context.lock === 'free' && context.server === 'ok',
           actions: 'refreshed',
         },
+        // The server revoked the access token but not the refresh token: the reload refreshes.
+        'page.reloadsWithRevokedAccessToken': { guard: 'calm', actions: 'refreshed' },
+        // A reload just before the margin whose validation hangs, then fails transiently: the
+        // token became due meanwhile, so the client refreshes rather than trust it.
+        'page.reloadsAsTheMarginNears': { guard: 'calm', actions: 'refreshed' },
+        // Two refresh({ until }) callers wait for claims; the impatient one gives up alone.
+        'tabA.secondClaimsCallerTimesOut': { guard: 'calm', actions: 'refreshed' },
         'tabA.waitsForClaimsThatNeverCome': {
           guard: ({ context }) => context.lock === 'free' && context.server === 'ok',
           actions: 'observe',
@@ -215,6 +255,11 @@ export const authEnvironmentModel = setup({
           },
           { guard: 'isOffline', actions: 'observe' },
         ],
+        // The new token is already inside the margin (a wrong expiresAt or clock skew): the
+        // client backs off instead of refreshing in a loop, and the retry brings a good one.
+        'server.answersAlreadyDueToken': { guard: 'calm', target: 'fresh', actions: 'refreshed' },
+        // Offline and backing off with the token due, a refresh({ until }) caller gives up.
+        'tabA.refreshTimesOutWhileBackingOff': { guard: 'calmButOffline', actions: 'observe' },
         'clock.reachesExpiry': 'expired',
         'server.restarts': { guard: 'serverKnowsTokens', actions: assign({ server: 'restarted' }) },
         'server.changesClaims': { guard: 'claimsSame', actions: assign({ claims: 'changed' }) },
