@@ -1,6 +1,8 @@
-// Two tabs without the cross-tab lock share one stored refresh token. When both refresh, the
-// second presents a token the first already rotated: the server must revoke the whole family
-// (OAuth 2.0 security BCP), and both clients must end in `expired` with a reason that says so.
+// Two clients hold one refresh token but share neither a store nor a lock (a copied session, or
+// two browsers restored from one backup). authchart's lock re-reads a *shared* store and would
+// take the rotated token from it, so the copy is what lets the second client present a token the
+// first already rotated: the server must revoke the whole family (OAuth 2.0 security BCP), and
+// both clients must end in `expired` with a reason that says so.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -31,9 +33,11 @@ it('two clients sharing one refresh token cause a family revocation, reported as
   await first.auth.signIn(ada)
   first.auth.stop()
 
-  // Two tabs restore the same stored session: same refresh token, no lock between them.
+  // Two clients restore the same session from separate copies: same refresh token, no shared
+  // store and no lock between them.
+  const copy = createMemoryStorage({ 'authchart.session': (await storage.getItem('authchart.session')) ?? '' })
   const tabA = restClient(api.url, { clock, storage })
-  const tabB = restClient(api.url, { clock, storage })
+  const tabB = restClient(api.url, { clock, storage: copy })
   await waitForSnapshot(tabA.auth, (s) => s.status === 'authenticated')
   await waitForSnapshot(tabB.auth, (s) => s.status === 'authenticated')
   expect(tabA.auth.getSnapshot().session?.refreshToken).toBe(tabB.auth.getSnapshot().session?.refreshToken)
