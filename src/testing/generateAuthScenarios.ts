@@ -1,6 +1,7 @@
 import { getInitialSnapshot, getNextSnapshot, type SnapshotFrom } from 'xstate'
 import { type AuthEnvironmentEvent, authEnvironmentEvents, authEnvironmentModel } from './authEnvironmentModel.js'
-import { type AuthScenarioOptions, describeScenario, runAuthScenario } from './runAuthScenario.js'
+import type { AuthScenarioOptions } from './createAuthWorld.js'
+import { describeScenario, runAuthScenario } from './runAuthScenario.js'
 
 type ModelSnapshot = SnapshotFrom<typeof authEnvironmentModel>
 

@@ -15,5 +15,6 @@ export type { AuthEnvironmentContext, AuthEnvironmentEvent } from './authEnviron
 export { AUTH_ENVIRONMENT_EVENTS, authEnvironmentEvents, authEnvironmentModel } from './authEnvironmentModel.js'
 export type { AuthScenario } from './generateAuthScenarios.js'
 export { authEnvironmentPaths, generateAuthScenarios } from './generateAuthScenarios.js'
-export type { AuthScenarioOptions, AuthWorld } from './runAuthScenario.js'
-export { createAuthWorld, describeScenario, runAuthScenario, ScenarioFailure } from './runAuthScenario.js'
+export type { AuthScenarioOptions, AuthWorld } from './createAuthWorld.js'
+export { createAuthWorld, ScenarioFailure } from './createAuthWorld.js'
+export { describeScenario, runAuthScenario } from './runAuthScenario.js'

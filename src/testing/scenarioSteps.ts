@@ -1,0 +1,322 @@
+import { ClaimsTimeoutError, RequestTimeoutError, StorageError } from '../errors.js'
+import { type AuthEnvironmentEvent } from './authEnvironmentModel.js'
+import { type AuthWorld, credentials, STEP } from './createAuthWorld.js'
+import {
+  expectEnded,
+  getToken,
+  releaseUntil,
+  reloadBothWith,
+  statusOf,
+  tokenlessSession,
+  track,
+} from './scenarioHelpers.js'
+
+/** What each step of the model does to the real world. */
+export const executors: Record<
+  AuthEnvironmentEvent['type'],
+  (world: AuthWorld, expectSuccess: boolean) => Promise<void>
+> = {
+  'tabA.signIn': async (world) => {
+    const outcome = track(world.tabs.A.client.signIn(credentials))
+    await world.clock.flush()
+    if (!outcome.settled) world.violate('tabA.signIn never settled')
+  },
+  'tabA.getToken': (world) => getToken(world, world.tabs.A),
+  'tabB.getToken': (world) => getToken(world, world.tabs.B),
+  'tabA.forceRefresh': async (world, expectSuccess) => {
+    const before = world.refreshCallCount()
+    const outcome = track(world.tabs.A.client.refresh({ force: true }), (session) => {
+      // A forced refresh bypasses every cache: its token comes from a request that started after it.
+      if ((world.issuedBy.get(session.accessToken) ?? 0) <= before) {
+        world.violate('seed 003: refresh({ force: true }) resolved with a token no new request issued')
+      }
+    })
+    await releaseUntil(world, () => outcome.settled, 40)
+    if (expectSuccess && !(outcome.settled && !('error' in outcome)))
+      world.violate(
+        `refresh({ force: true }) did not resolve: ${String('error' in outcome ? outcome.error : 'pending')}`,
+      )
+  },
+  'tabA.refreshUntilClaims': async (world) => {
+    const wanted = pendingClaims.get(world) ?? 0
+    const outcome = track(
+      world.tabs.A.client.refresh({ force: true, until: (claims) => claims.v === wanted, timeoutMs: 60_000 }),
+      (session) => {
+        const held = world.tabs.A.client.getSnapshot().claims
+        if (session.claims.v !== wanted || held?.v !== wanted) {
+          world.violate('I6: refresh({ until }) resolved but the held claims do not satisfy the predicate')
+        }
+      },
+    )
+    await releaseUntil(world, () => outcome.settled, 60)
+    if (!(outcome.settled && !('error' in outcome))) world.violate('I6: refresh({ until }) did not resolve')
+  },
+  'clock.reachesMargin': async (world) => {
+    const session = world.tabs.A.client.getSnapshot().session
+    if (session === null) return
+    await world.clock.advance(Math.max(0, session.expiresAt - world.windowOf(session) + STEP - world.clock.now()))
+  },
+  'clock.reachesExpiry': async (world) => {
+    const session = world.tabs.A.client.getSnapshot().session
+    if (session === null) return
+    await world.clock.advance(Math.max(0, session.expiresAt + STEP - world.clock.now()))
+  },
+  'refresh.resolves': async (world, reachable) => {
+    // Whatever waits at the server is answered now, even a request the client gave up on.
+    world.fake.release('refresh', world.net.down ? 'transient' : undefined)
+    await world.clock.advance(STEP)
+    const settled = () => statusOf(world.tabs.A) !== 'refreshing'
+    await releaseUntil(world, settled, reachable ? 90 : 5)
+  },
+  'network.drops': async (world) => {
+    world.net.down = true
+  },
+  'network.returns': async (world) => {
+    world.net.down = false
+    // What a page with authchart/vanilla's bindBrowserEvents does on `online`: tell each running
+    // chart to check now, so a refresh backing off retries without waiting out its delay.
+    for (const tab of [world.tabs.A, world.tabs.B]) {
+      if (tab.client.actor.getSnapshot().status === 'active') tab.client.actor.send({ type: 'session.check' })
+    }
+  },
+  'server.restarts': async (world) => {
+    world.fake.forgetRefreshTokens()
+  },
+  'server.changesClaims': async (world) => {
+    pendingClaims.set(world, world.changeClaims())
+  },
+  'page.reloads': async (world) => {
+    world.reopen('A')
+    await world.start()
+  },
+  'restore.throws': async (world) => {
+    world.net.restoreThrows = true
+    world.reopen('A')
+    await world.start()
+    world.net.restoreThrows = false
+    const { status, error } = world.tabs.A.client.getSnapshot()
+    if (status !== 'unauthenticated' || error === null) {
+      world.violate('seed 001: a restore that threw left no error (swallowed)')
+    }
+  },
+  'storage.corrupted': async (world) => {
+    await world.profile.storage.setItem(world.storageKey, '{"v":1,"accessToken":')
+    world.reopen('A')
+    world.reopen('B')
+    await world.start()
+    if ((await world.profile.storage.getItem(world.storageKey)) !== null) {
+      world.violate('I7: the corrupt stored session was not removed')
+    }
+    if (!(world.tabs.A.client.getSnapshot().error instanceof StorageError)) {
+      world.violate('I7: reading a corrupt store gave no StorageError')
+    }
+  },
+  'tabB.signsOut': async (world) => {
+    await world.tabs.B.client.signOut()
+    await world.start()
+  },
+  'tabB.hangsHoldingLock': async (world) => {
+    hungLocks.set(world, world.profile.holdLock(world.lockName))
+    await world.clock.flush()
+  },
+  'tabB.releasesLock': async (world) => {
+    hungLocks.get(world)?.()
+    hungLocks.delete(world)
+    await world.clock.flush()
+  },
+  'tab.staleBroadcast': async (world) => {
+    const first = world.profile.posted.find((m) => (m as { type?: string }).type === 'session')
+    if (first !== undefined) world.profile.post(world.channelName, first)
+    await world.start()
+  },
+  'tabB.signIn': async (world) => {
+    const outcome = track(world.tabs.B.client.signIn(credentials))
+    await world.start()
+    if (!outcome.settled) world.violate('tabB.signIn never settled')
+  },
+  'device.sleeps': async (world) => {
+    const session = world.tabs.A.client.getSnapshot().session
+    if (session === null) return
+    world.clock.jump(Math.max(0, session.expiresAt - world.windowOf(session) + STEP - world.clock.now()))
+    // On waking, the app asks for a token before any timer fires: it must not get the due one.
+    const outcome = track(world.tabs.A.client.getToken(), (token) => world.checkToken(world.tabs.A, token))
+    await world.clock.flush()
+    void outcome
+  },
+  'tabA.refreshTimesOut': async (world) => {
+    const outcome = track(world.tabs.A.client.refresh({ force: true, timeoutMs: 5 * STEP }))
+    for (let i = 0; i < 20; i++) await world.clock.advance(STEP)
+    if (!outcome.settled || !(outcome.error instanceof RequestTimeoutError)) {
+      world.violate('refresh({ timeoutMs }) outlived its timeout without a RequestTimeoutError')
+    }
+  },
+  'tabA.waitsForClaimsThatNeverCome': async (world) => {
+    const held = world.tabs.A.client.getSnapshot().session
+    const never = (pendingClaims.get(world) ?? 0) + 1_000
+    const outcome = track(
+      world.tabs.A.client.refresh({ force: true, until: (claims) => claims.v === never, timeoutMs: 4_500 }),
+    )
+    await releaseUntil(world, () => outcome.settled, 10)
+    if (!outcome.settled || !(outcome.error instanceof ClaimsTimeoutError)) {
+      world.violate('seed 003: refresh({ until }) with claims that never come did not end in ClaimsTimeoutError')
+    }
+    if (held !== null && world.tabs.A.client.getSnapshot().session === null) {
+      world.violate('seed 003: a claims timeout dropped the session')
+    }
+  },
+  'tab.malformedBroadcast': async (world) => {
+    world.profile.post(world.channelName, { v: 1, type: 'session', accessToken: 42 })
+    await world.start()
+    if (world.tabs.A.client.getSnapshot().error === null) world.violate('I7: a malformed tab message was not reported')
+  },
+  'tabA.signsOutWhileServerHangs': async (world) => {
+    world.fake.hold('signOut')
+    const first = track(world.tabs.A.client.signOut())
+    await world.clock.flush()
+    const second = track(world.tabs.A.client.signOut())
+    const other = track(world.tabs.B.client.signOut())
+    for (let waited = 0; waited <= world.requestTimeout + STEP; waited += STEP) await world.clock.advance(STEP)
+    world.fake.resume('signOut')
+    await world.start()
+    if (!first.settled || !second.settled || !other.settled)
+      world.violate('signOut never settled while the server hung')
+  },
+  'tabA.signInWhileTabBSignsOut': async (world) => {
+    world.fake.hold('signIn')
+    const signIn = track(world.tabs.A.client.signIn(credentials))
+    await world.clock.flush()
+    track(world.tabs.B.client.signOut())
+    await world.start()
+    world.fake.resume('signIn')
+    await world.start()
+    if (!signIn.settled || 'error' in signIn) world.violate('a sign-in did not survive another tab signing out')
+  },
+  'page.reloadsWhileServerHangs': async (world) => {
+    world.fake.hold('validate')
+    world.reopen('A')
+    for (let waited = 0; waited <= world.requestTimeout + STEP; waited += STEP) await world.clock.advance(STEP)
+    world.fake.resume('validate')
+    await world.start()
+  },
+  'page.reloadsWhileTabBRefreshes': async (world) => {
+    world.fake.hold('validate')
+    world.reopen('A')
+    await world.clock.flush()
+    const refreshed = track(world.tabs.B.client.refresh({ force: true }))
+    await releaseUntil(world, () => refreshed.settled, 10)
+    world.fake.resume('validate')
+    await world.start()
+    const held = world.tabs.A.client.getSnapshot().session?.accessToken
+    if (!refreshed.settled || 'error' in refreshed || held !== refreshed.value?.accessToken) {
+      world.violate('tab A, validating after a reload, did not take the session tab B refreshed')
+    }
+  },
+  'page.reloadsWithExpiredTokenlessSession': async (world) => {
+    const now = Math.floor(world.clock.now() / 1000)
+    await reloadBothWith(world, tokenlessSession(now - 7_200, now - 3_600))
+    await expectEnded(world, 'token_expired', 'a stored session past expiry with no refresh token')
+  },
+  'page.reloadsWithRevokedTokenlessSession': async (world) => {
+    const now = Math.floor(world.clock.now() / 1000)
+    // Held so that both tabs' validations are answered "rejected", and nothing queued outlives the step.
+    world.fake.hold('validate')
+    await reloadBothWith(world, tokenlessSession(now, now + 3_600))
+    world.fake.release('validate', 'rejected')
+    world.fake.resume('validate')
+    await world.start()
+    await expectEnded(world, 'validation_rejected', 'a rejected stored session with no refresh token')
+  },
+  'page.reloadsWithRevokedAccessToken': async (world) => {
+    const before = world.tabs.A.client.getSnapshot().session?.accessToken
+    world.fake.hold('validate')
+    world.reopen('A')
+    await world.clock.flush()
+    world.fake.release('validate', 'rejected')
+    world.fake.resume('validate')
+    await world.clock.flush()
+    if (statusOf(world.tabs.A) !== 'refreshing') {
+      world.violate(`a rejected validation with a refresh token left tab A ${statusOf(world.tabs.A)}, not refreshing`)
+    }
+    await releaseUntil(world, () => statusOf(world.tabs.A) !== 'refreshing', 10)
+    const after = world.tabs.A.client.getSnapshot().session?.accessToken
+    if (after === undefined || after === before) world.violate('tab A kept the access token the server rejected')
+  },
+  'page.reloadsAsTheMarginNears': async (world) => {
+    const session = world.tabs.A.client.getSnapshot().session
+    if (session === null) return
+    const margin = session.expiresAt - world.windowOf(session)
+    await world.clock.advance(Math.max(0, margin - 3 * STEP - world.clock.now()))
+    world.fake.hold('validate')
+    world.reopen('A')
+    await world.clock.flush()
+    // The validation outlasts the margin (well within the request timeout), then fails transiently.
+    await world.clock.advance(4 * STEP)
+    world.fake.release('validate', 'transient')
+    world.fake.resume('validate')
+    await world.clock.flush()
+    if (statusOf(world.tabs.A) !== 'refreshing') {
+      world.violate(`a due token whose validation failed left tab A ${statusOf(world.tabs.A)}, not refreshing`)
+    }
+    await releaseUntil(world, () => statusOf(world.tabs.A) !== 'refreshing', 30)
+    const held = world.tabs.A.client.getSnapshot().session
+    if (held === null || world.clock.now() >= held.expiresAt - world.windowOf(held)) {
+      world.violate('after a failed validation of a due token, tab A holds no fresh session')
+    }
+  },
+  'server.answersAlreadyDueToken': async (world) => {
+    world.net.answerDue = true
+    world.fake.release('refresh')
+    await world.clock.flush()
+    const { value } = world.tabs.A.client.actor.getSnapshot()
+    if ((value as { refreshing?: string }).refreshing !== 'backingOff') {
+      world.violate(`a token due on arrival left tab A in ${JSON.stringify(value)}, not backing off`)
+    }
+    await releaseUntil(world, () => statusOf(world.tabs.A) !== 'refreshing', 30)
+    world.net.answerDue = false
+    const session = world.tabs.A.client.getSnapshot().session
+    if (session === null || world.clock.now() >= session.expiresAt - world.windowOf(session)) {
+      world.violate('after a token due on arrival, the retry did not bring a fresh one')
+    }
+  },
+  'tabA.refreshTimesOutWhileBackingOff': async (world) => {
+    // The request in flight when the network dropped fails; tab A backs off with its token due.
+    world.fake.release('refresh', 'transient')
+    await world.clock.flush()
+    // An `until` caller outlives transient failures, so its own timeout is what ends it.
+    const outcome = track(world.tabs.A.client.refresh({ until: () => true, timeoutMs: 2 * STEP }))
+    for (let i = 0; i < 4; i++) await world.clock.advance(STEP)
+    if (!outcome.settled || !(outcome.error instanceof ClaimsTimeoutError)) {
+      world.violate('refresh({ until, timeoutMs }) in backoff outlived its timeout without a ClaimsTimeoutError')
+    }
+    if (world.tabs.A.client.getSnapshot().session === null)
+      world.violate('a timed-out caller in backoff dropped the session')
+  },
+  'tabA.secondClaimsCallerTimesOut': async (world) => {
+    const { client } = world.tabs.A
+    const never = () => false
+    const patient = track(client.refresh({ force: true, until: never, timeoutMs: 3 * STEP }))
+    await world.clock.flush()
+    world.fake.release('refresh')
+    await world.clock.flush()
+    // Between two forced claims retries (250 ms apart at first) a second caller joins, and its
+    // 100 ms timeout fires before the retry: it must go alone, leaving the first one waiting.
+    const impatient = track(client.refresh({ until: never, timeoutMs: 100 }))
+    await world.clock.advance(150)
+    if (!impatient.settled || !(impatient.error instanceof ClaimsTimeoutError)) {
+      world.violate('the second refresh({ until }) caller outlived its timeout')
+    }
+    if (patient.settled) world.violate("a second caller's timeout settled the first refresh({ until }) caller too")
+    await releaseUntil(world, () => patient.settled, 10)
+    if (!patient.settled || !(patient.error instanceof ClaimsTimeoutError)) {
+      world.violate('refresh({ until }) with claims that never come did not end in ClaimsTimeoutError')
+    }
+  },
+  'realtime.joins': async (world) => {
+    const { sink, client } = world.tabs.A
+    const held = client.getSnapshot().session?.accessToken ?? null
+    if (sink !== held) world.violate("seed 001: the realtime socket joined with a token that is not the session's")
+  },
+}
+
+const pendingClaims = new WeakMap<AuthWorld, number>()
+const hungLocks = new WeakMap<AuthWorld, () => void>()
