@@ -207,16 +207,8 @@ export const authMachine = authSetup.createMachine({
         onDone: {
           target: 'authenticated',
           actions: [
-            assign({
-              session: ({ event }) => event.output.session,
-              user: ({ event }) => event.output.session.user,
-              refreshTokenAt: ({ event }) => event.output.refreshTokenAt,
-              error: ({ event }) => event.output.storageError,
-            }),
-            'syncSinks',
-            'announceSession',
+            'adoptSessionOutput',
             enqueueActions(({ context, enqueue }) => {
-              if (context.error) enqueue('reportError')
               if (context.signInId !== null) enqueue.emit({ type: 'signIn.settled', id: context.signInId, error: null })
               enqueue.assign({ signInId: null })
             }),

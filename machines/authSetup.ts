@@ -71,6 +71,22 @@ export const authSetup = setup({
       type: 'error' as const,
       error: context.error ?? new AuthError('unknown failure'),
     })),
+    // Every session this tab obtains (sign-in, refresh) is taken the same way: held, pushed to the
+    // sinks inside the transition (I4), told to the other tabs, and a failed store write reported.
+    // Named actions are typed with the chart's own events; this one runs only on the done events
+    // of signInWithCredentials and refreshSession, whose output is a SessionOutput.
+    adoptSessionOutput: enqueueActions(({ event, enqueue }) => {
+      const output = (event as unknown as { output: SessionOutput }).output
+      enqueue.assign({
+        session: output.session,
+        user: output.session.user,
+        refreshTokenAt: output.refreshTokenAt,
+        error: output.storageError,
+      })
+      enqueue('syncSinks')
+      enqueue('announceSession')
+      if (output.storageError) enqueue('reportError')
+    }),
     // A corrupt or unreadable store does not stop the restore, but it is still a failure: I3.
     reportRestoreError: enqueueActions(({ context, enqueue }) => {
       if (context.error) enqueue('reportError')

@@ -51,16 +51,8 @@ export const refreshingState = authSetup.createStateConfig({
         onDone: {
           target: 'routing',
           actions: [
-            assign({
-              session: ({ event }) => event.output.session,
-              user: ({ event }) => event.output.session.user,
-              refreshTokenAt: ({ event }) => event.output.refreshTokenAt,
-              error: ({ event }) => event.output.storageError,
-            }),
-            'syncSinks',
-            'announceSession',
+            'adoptSessionOutput',
             enqueueActions(({ context, enqueue }) => {
-              if (context.error) enqueue('reportError')
               const { settled, remaining } = settleOnSuccess(
                 context.waiters,
                 context.gen,
