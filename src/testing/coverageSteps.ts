@@ -1,0 +1,114 @@
+import { ClaimsTimeoutError } from '../errors.js'
+import type { AuthEnvironmentEvent } from './authEnvironmentModel.js'
+import { type AuthWorld, STEP } from './createAuthWorld.js'
+import { expectEnded, releaseUntil, reloadBothWith, statusOf, tokenlessSession, track } from './scenarioHelpers.js'
+
+type Step = (world: AuthWorld, expectSuccess: boolean) => Promise<void>
+
+/**
+ * The steps that exist to reach the chart's edge transitions: reloads onto sessions that cannot
+ * be used, a validation outliving the margin, an answer already due, and `refresh()` callers
+ * timing out mid-refresh. Each runs in exactly one model context and checks its own outcome.
+ */
+export const coverageSteps = {
+  'page.reloadsWithExpiredTokenlessSession': async (world) => {
+    const now = Math.floor(world.clock.now() / 1000)
+    await reloadBothWith(world, tokenlessSession(now - 7_200, now - 3_600))
+    await expectEnded(world, 'token_expired', 'a stored session past expiry with no refresh token')
+  },
+  'page.reloadsWithRevokedTokenlessSession': async (world) => {
+    const now = Math.floor(world.clock.now() / 1000)
+    // Held so that both tabs' validations are answered "rejected", and nothing queued outlives the step.
+    world.fake.hold('validate')
+    await reloadBothWith(world, tokenlessSession(now, now + 3_600))
+    world.fake.release('validate', 'rejected')
+    world.fake.resume('validate')
+    await world.start()
+    await expectEnded(world, 'validation_rejected', 'a rejected stored session with no refresh token')
+  },
+  'page.reloadsWithRevokedAccessToken': async (world) => {
+    const before = world.tabs.A.client.getSnapshot().session?.accessToken
+    world.fake.hold('validate')
+    world.reopen('A')
+    await world.clock.flush()
+    world.fake.release('validate', 'rejected')
+    world.fake.resume('validate')
+    await world.clock.flush()
+    if (statusOf(world.tabs.A) !== 'refreshing') {
+      world.violate(`a rejected validation with a refresh token left tab A ${statusOf(world.tabs.A)}, not refreshing`)
+    }
+    await releaseUntil(world, () => statusOf(world.tabs.A) !== 'refreshing', 10)
+    const after = world.tabs.A.client.getSnapshot().session?.accessToken
+    if (after === undefined || after === before) world.violate('tab A kept the access token the server rejected')
+  },
+  'page.reloadsAsTheMarginNears': async (world) => {
+    const session = world.tabs.A.client.getSnapshot().session
+    if (session === null) return
+    const margin = session.expiresAt - world.windowOf(session)
+    await world.clock.advance(Math.max(0, margin - 3 * STEP - world.clock.now()))
+    world.fake.hold('validate')
+    world.reopen('A')
+    await world.clock.flush()
+    // The validation outlasts the margin (well within the request timeout), then fails transiently.
+    await world.clock.advance(4 * STEP)
+    world.fake.release('validate', 'transient')
+    world.fake.resume('validate')
+    await world.clock.flush()
+    if (statusOf(world.tabs.A) !== 'refreshing') {
+      world.violate(`a due token whose validation failed left tab A ${statusOf(world.tabs.A)}, not refreshing`)
+    }
+    await releaseUntil(world, () => statusOf(world.tabs.A) !== 'refreshing', 30)
+    const held = world.tabs.A.client.getSnapshot().session
+    if (held === null || world.clock.now() >= held.expiresAt - world.windowOf(held)) {
+      world.violate('after a failed validation of a due token, tab A holds no fresh session')
+    }
+  },
+  'server.answersAlreadyDueToken': async (world) => {
+    world.net.answerDue = true
+    world.fake.release('refresh')
+    await world.clock.flush()
+    const { value } = world.tabs.A.client.actor.getSnapshot()
+    if ((value as { refreshing?: string }).refreshing !== 'backingOff') {
+      world.violate(`a token due on arrival left tab A in ${JSON.stringify(value)}, not backing off`)
+    }
+    await releaseUntil(world, () => statusOf(world.tabs.A) !== 'refreshing', 30)
+    world.net.answerDue = false
+    const session = world.tabs.A.client.getSnapshot().session
+    if (session === null || world.clock.now() >= session.expiresAt - world.windowOf(session)) {
+      world.violate('after a token due on arrival, the retry did not bring a fresh one')
+    }
+  },
+  'tabA.refreshTimesOutWhileBackingOff': async (world) => {
+    // The request in flight when the network dropped fails; tab A backs off with its token due.
+    world.fake.release('refresh', 'transient')
+    await world.clock.flush()
+    // An `until` caller outlives transient failures, so its own timeout is what ends it.
+    const outcome = track(world.tabs.A.client.refresh({ until: () => true, timeoutMs: 2 * STEP }))
+    for (let i = 0; i < 4; i++) await world.clock.advance(STEP)
+    if (!outcome.settled || !(outcome.error instanceof ClaimsTimeoutError)) {
+      world.violate('refresh({ until, timeoutMs }) in backoff outlived its timeout without a ClaimsTimeoutError')
+    }
+    if (world.tabs.A.client.getSnapshot().session === null)
+      world.violate('a timed-out caller in backoff dropped the session')
+  },
+  'tabA.secondClaimsCallerTimesOut': async (world) => {
+    const { client } = world.tabs.A
+    const never = () => false
+    const patient = track(client.refresh({ force: true, until: never, timeoutMs: 3 * STEP }))
+    await world.clock.flush()
+    world.fake.release('refresh')
+    await world.clock.flush()
+    // Between two forced claims retries (250 ms apart at first) a second caller joins, and its
+    // 100 ms timeout fires before the retry: it must go alone, leaving the first one waiting.
+    const impatient = track(client.refresh({ until: never, timeoutMs: 100 }))
+    await world.clock.advance(150)
+    if (!impatient.settled || !(impatient.error instanceof ClaimsTimeoutError)) {
+      world.violate('the second refresh({ until }) caller outlived its timeout')
+    }
+    if (patient.settled) world.violate("a second caller's timeout settled the first refresh({ until }) caller too")
+    await releaseUntil(world, () => patient.settled, 10)
+    if (!patient.settled || !(patient.error instanceof ClaimsTimeoutError)) {
+      world.violate('refresh({ until }) with claims that never come did not end in ClaimsTimeoutError')
+    }
+  },
+} satisfies Partial<Record<AuthEnvironmentEvent['type'], Step>>
