@@ -2,65 +2,24 @@ import { createClerkExpiry } from './createClerkExpiry.js'
 import { rejected, relabel } from './clerkErrors.js'
 import {
   AdapterError,
-  type AuthAdapter,
-  type AuthError,
   type AuthOperation,
-  type Clock,
   defaultClock,
   InvalidOptionsError,
   InvalidSessionError,
   type SessionInput,
 } from 'authchart'
-import * as z from 'zod/mini'
 import type { ClerkLike, ClerkSessionLike } from './ClerkLike.js'
+import { type ClerkAdapter, type ClerkAdapterOptions, clerkSchema, optionsSchema } from './ClerkAdapterOptions.js'
 import { classifyClerkError, toClerkAdapterError } from './classifyClerkError.js'
-import { type ClerkSessionData, type ClerkTokenData, parseClerkSession, parseClerkToken } from './parseClerkSession.js'
+import {
+  type ClerkSessionData,
+  type ClerkTokenData,
+  parseClerkSession,
+  parseClerkToken,
+  sessionKeyOf,
+} from './parseClerkSession.js'
 import { raceAbort } from './raceAbort.js'
 import { waitForClerkLoad } from './waitForClerkLoad.js'
-
-/**
- * What `auth.signIn()` takes with Clerk: nothing (adopt the session the user already has, e.g.
- * after Clerk's `<SignIn />`), or a function that signs in through Clerk and resolves once
- * `setActive` has run.
- */
-export type ClerkSignIn = () => Promise<unknown>
-
-/** Options for {@link createClerkAdapter}. */
-export interface ClerkAdapterOptions {
-  /** The JWT template to request, e.g. `'supabase'` for RLS. Default: Clerk's session token. */
-  template?: string
-  /**
-   * Reload the session (its user and organisation data) before every forced token. Default
-   * `true`: claims built from metadata or the active organisation need it. Turn it off only for
-   * a template whose claims never depend on them.
-   */
-  reloadOnForce?: boolean
-  /** Count a pending session (open tasks, e.g. choose an organisation) as signed out, as Clerk does. Default `true`. */
-  treatPendingAsSignedOut?: boolean
-  /** Time source for placing Clerk's token expiry on the client's clock; pass the client's clock. */
-  clock?: Pick<Clock, 'now'>
-  /**
-   * Receives a failure to fetch the token after a Clerk event (an organisation switch, a sign-in
-   * elsewhere). The chart keeps its token, and its next refresh fetches a fresh one.
-   */
-  onEventError?: (error: AuthError) => void
-}
-
-/** The adapter {@link createClerkAdapter} returns. */
-// `void` is what lets `auth.signIn()` be called with no argument.
-export type ClerkAdapter = AuthAdapter<ClerkSignIn | void> & { readonly refreshesWithoutToken: true }
-
-const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', 'must be a function')
-
-const optionsSchema = z.object({
-  template: z.optional(z.string().check(z.minLength(1))),
-  reloadOnForce: z.optional(z.boolean()),
-  treatPendingAsSignedOut: z.optional(z.boolean()),
-  clock: z.optional(z.looseObject({ now: fn })),
-  onEventError: z.optional(fn),
-})
-
-const clerkSchema = z.looseObject({ addListener: fn, signOut: fn })
 
 // A signal for work several callers share: one caller's abort must not cancel the others' fetch.
 const NEVER_ABORTED = new AbortController().signal
@@ -68,10 +27,6 @@ const NEVER_ABORTED = new AbortController().signal
 interface FoundSession {
   session: ClerkSessionLike
   data: ClerkSessionData
-}
-
-function keyOf(data: ClerkSessionData): string {
-  return `${data.id}|${data.status}|${data.user?.id ?? ''}|${data.organizationId ?? ''}`
 }
 
 /**
@@ -190,7 +145,7 @@ export function createClerkAdapter(clerk: ClerkLike, options: ClerkAdapterOption
   // Restore, sign-in and Clerk's own events can ask for the same session's token at once (the
   // listener fires as the client starts); they share one fetch.
   const freshSession = (found: FoundSession, signal: AbortSignal, operation: AuthOperation): Promise<SessionInput> => {
-    const key = keyOf(found.data)
+    const key = sessionKeyOf(found.data)
     let pending = shared.get(key)
     if (pending === undefined) {
       pending = issue(found, { force: false, fresh: true }, NEVER_ABORTED, operation).finally(() => {
@@ -273,7 +228,7 @@ export function createClerkAdapter(clerk: ClerkLike, options: ClerkAdapterOption
           fail(error)
           return
         }
-        const key = found === null ? 'signed-out' : keyOf(found.data)
+        const key = found === null ? 'signed-out' : sessionKeyOf(found.data)
         if (key === lastKey) return
         lastKey = key
         generation += 1

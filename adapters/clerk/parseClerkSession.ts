@@ -74,3 +74,14 @@ export function parseClerkToken(value: unknown): ClerkTokenData | null {
   }
   return { token: parsed.data, iat: claims.iat, exp: claims.exp }
 }
+
+/**
+ * What identifies a Clerk session for the chart: the same key means the same token would do; a
+ * new status, user or organisation means a new token is needed.
+ *
+ * @example
+ * if (sessionKeyOf(next) !== sessionKeyOf(previous)) fetchFreshToken()
+ */
+export function sessionKeyOf(data: ClerkSessionData): string {
+  return `${data.id}|${data.status}|${data.user?.id ?? ''}|${data.organizationId ?? ''}`
+}
