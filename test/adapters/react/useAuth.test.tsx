@@ -89,12 +89,17 @@ describe('useAuth', () => {
   })
 
   it('throws a clear error without an AuthProvider', () => {
+    // React logs the thrown error too, and React 18 in development also re-throws it inside a
+    // jsdom event, which jsdom reports unless the page handles it. The assertion below is the check.
     const quiet = console.error
-    console.error = () => undefined // React logs the thrown error too
+    console.error = () => undefined
+    const handled = (event: ErrorEvent) => event.preventDefault()
+    window.addEventListener('error', handled)
     try {
       expect(() => renderHook(() => useAuth())).toThrow(/no <AuthProvider client=/)
     } finally {
       console.error = quiet
+      window.removeEventListener('error', handled)
     }
   })
 })
