@@ -1,8 +1,8 @@
-import type { InspectionEvent } from 'xstate'
 import type { RetryPolicy } from '../machines/AuthContext.js'
 import type { AuthAdapter } from './AuthAdapter.js'
 import type { AuthLogger } from './AuthLogger.js'
 import type { Clock } from './Clock.js'
+import type { InspectOption } from './createInspectListener.js'
 import type { SessionStorage } from './SessionStorage.js'
 import type { TabsOption } from './TabTransport.js'
 
@@ -27,8 +27,11 @@ export interface AuthClientOptions<Credentials = unknown> {
   clock?: Clock
   /** Used by `auth.fetch`. Default: the global `fetch`, read at call time. */
   fetch?: typeof globalThis.fetch
-  /** Passed to XState's `createActor`; sees tokens redacted unless `redactInspection` is false. */
-  inspect?: (event: InspectionEvent) => void
+  /**
+   * XState inspection, as `createActor` takes it: a callback or an observer such as
+   * `createBrowserInspector().inspect`. Sees tokens redacted unless `redactInspection` is false.
+   */
+  inspect?: InspectOption
   /** Default `true`: tokens are replaced before the inspector sees them. */
   redactInspection?: boolean
   /** Receives warnings and failures as text; never a token. Default: the console. */

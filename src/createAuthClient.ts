@@ -1,4 +1,4 @@
-import { type Actor, createActor, type InspectionEvent } from 'xstate'
+import { type Actor, createActor } from 'xstate'
 import type { AuthEmitted } from '../machines/AuthContext.js'
 import { authMachine } from '../machines/authMachine.js'
 import { isDue } from '../machines/sessionTiming.js'
@@ -11,6 +11,7 @@ import { toAdapterError } from './classifyError.js'
 import { createAuthEffects } from './createAuthEffects.js'
 import { createAuthFetch } from './createAuthFetch.js'
 import { createChangeSignal } from './createChangeSignal.js'
+import { createInspectListener } from './createInspectListener.js'
 import { createSnapshotView } from './createSnapshotView.js'
 import { createSessionStore } from './createSessionStore.js'
 import { createTabSync, type TabSync } from './createTabSync.js'
@@ -26,7 +27,6 @@ import {
 } from './errors.js'
 import { parseClientOptions, parseRefreshOptions, type RefreshOptions } from './parseClientOptions.js'
 import { parseSession } from './parseSession.js'
-import { redactInspectionEvent } from './redactForInspection.js'
 import { resolveStorage } from './resolveStorage.js'
 import { resolveTabs } from './resolveTabs.js'
 import type { Session } from './Session.js'
@@ -102,7 +102,6 @@ export function createAuthClient<Credentials = unknown>(
       close: () => tabSync?.close(),
     },
   })
-  const inspect = options.inspect
   const actor = createActor(authMachine.provide(effects), {
     clock,
     input: {
@@ -111,10 +110,7 @@ export function createAuthClient<Credentials = unknown>(
       retry: config.retry,
       env: { now: () => clock.now(), random: options.random ?? Math.random },
     },
-    inspect:
-      inspect === undefined
-        ? undefined
-        : (event: InspectionEvent) => inspect(config.redactInspection ? redactInspectionEvent(event) : event),
+    inspect: createInspectListener(options.inspect, config.redactInspection),
   })
 
   const refreshCalls = new Map<number, Pending<Session>>()

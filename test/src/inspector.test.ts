@@ -1,0 +1,41 @@
+import { createInspector, type StatelyInspectionEvent } from '@statelyai/inspect'
+import { InvalidOptionsError } from 'authchart'
+import { describe, expect, it } from 'vitest'
+import { credentials, HOUR, setupClient } from '../fixtures/setupClient.js'
+
+/** Stately's own inspector, with an adapter that keeps what it would send to the Stately app. */
+function statelyInspector() {
+  const sent: StatelyInspectionEvent[] = []
+  const inspector = createInspector({ send: (event) => sent.push(event) })
+  return { inspector, sent }
+}
+
+describe('createAuthClient({ inspect })', () => {
+  it('takes @statelyai/inspect’s observer as it is, and Stately receives the chart, tokens redacted', async () => {
+    const { inspector, sent } = statelyInspector()
+    const { auth, clock } = setupClient({ client: { inspect: inspector.inspect } })
+    await clock.flush()
+    const session = await auth.signIn(credentials)
+    await clock.advance(HOUR) // a refresh: a second pair of tokens
+    const refreshed = auth.getSnapshot().session
+
+    const types = new Set(sent.map((e) => e.type))
+    expect(types).toEqual(new Set(['@xstate.actor', '@xstate.event', '@xstate.snapshot']))
+    const statuses = sent.flatMap((e) =>
+      e.type === '@xstate.snapshot' ? [JSON.stringify(e.snapshot.value ?? null)] : [],
+    )
+    expect(statuses.some((value) => value.includes('refreshing'))).toBe(true)
+
+    const seen = JSON.stringify(sent)
+    expect(seen).toContain('[redacted]')
+    for (const secret of [session.accessToken, session.refreshToken, refreshed?.accessToken, credentials.password]) {
+      expect(secret).toBeTruthy()
+      expect(seen).not.toContain(secret)
+    }
+  })
+
+  it('rejects an inspect option that is neither a callback nor an observer, saying which option', () => {
+    expect(() => setupClient({ client: { inspect: {} as never } })).toThrow(InvalidOptionsError)
+    expect(() => setupClient({ client: { inspect: 42 as never } })).toThrow(/createAuthClient options: inspect/)
+  })
+})
