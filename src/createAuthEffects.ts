@@ -34,6 +34,17 @@ function abortedError(): Error {
   return new DOMException('the operation was aborted', 'AbortError')
 }
 
+// Settles with `work`, or rejects as soon as `signal` aborts: the caller stops waiting even when
+// the work ignores its signal.
+function untilAborted<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortedError())
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortedError())
+    signal.addEventListener('abort', onAbort, { once: true })
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}
+
 /**
  * Builds the actors and actions the pure chart declares: adapter calls with their failures
  * classified, parsing of everything the adapter returns, storage writes that finish before the
@@ -91,6 +102,37 @@ export function createAuthEffects({
     await rotation?.write(output.session, output.refreshTokenAt).catch(report)
   }
 
+  // Runs while this tab holds the refresh lock.
+  const refreshUnderLock = async (input: RefreshInput, signal: AbortSignal): Promise<SessionOutput> => {
+    // Another tab may have refreshed while this one waited: with rotation, the refresh
+    // token this tab holds is then spent, and sending it would revoke the whole family.
+    const latest = await readLatest()
+    // Under the lock the record holds the profile's latest sign-in or refresh, so a different
+    // refresh token there wins unless it is strictly older than ours (our own write may have
+    // failed). A tie goes to the record: two sessions issued in the same second share `exp`
+    // and `iat`, and trusting ours then would spend a token the other tab already rotated.
+    const stored =
+      latest &&
+      latest.session.refreshToken !== input.session.refreshToken &&
+      !isNewerSession(input.session, latest.session)
+        ? latest
+        : null
+    const current = stored ?? { session: input.session, refreshTokenAt: input.refreshTokenAt }
+    if (stored === null || input.force) {
+      const held = current.session
+      const raw = await call('refresh', () => adapter.refresh(held, { signal, force: input.force }))
+      const parsed = parseSession(raw, 'refresh response')
+      const rotated = parsed.refreshToken !== undefined && parsed.refreshToken !== held.refreshToken
+      // A backend that does not rotate may omit the refresh token; keep the one we have.
+      const session = rotated ? parsed : { ...parsed, refreshToken: held.refreshToken }
+      const output = await storeSession(session, rotated ? clock.now() : current.refreshTokenAt, signal)
+      // Recorded before the lock is released, so the next holder cannot miss the rotation.
+      await recordRotation(output)
+      return output
+    }
+    return { session: stored.session, refreshTokenAt: stored.refreshTokenAt, storageError: null }
+  }
+
   return {
     actors: {
       restoreSession: fromPromise<RestoreOutput>(async ({ signal }) => {
@@ -123,36 +165,10 @@ export function createAuthEffects({
 
       refreshSession: fromPromise<SessionOutput, RefreshInput>(({ input, signal }) =>
         // One tab refreshes at a time. The lock wait is bounded by the chart: its request
-        // timeout stops this actor, and the aborted signal withdraws the lock request.
-        locks.request(lockName, { signal }, async () => {
-          // Another tab may have refreshed while this one waited: with rotation, the refresh
-          // token this tab holds is then spent, and sending it would revoke the whole family.
-          const latest = await readLatest()
-          // Under the lock the record holds the profile's latest sign-in or refresh, so a different
-          // refresh token there wins unless it is strictly older than ours (our own write may have
-          // failed). A tie goes to the record: two sessions issued in the same second share `exp`
-          // and `iat`, and trusting ours then would spend a token the other tab already rotated.
-          const stored =
-            latest &&
-            latest.session.refreshToken !== input.session.refreshToken &&
-            !isNewerSession(input.session, latest.session)
-              ? latest
-              : null
-          const current = stored ?? { session: input.session, refreshTokenAt: input.refreshTokenAt }
-          if (stored === null || input.force) {
-            const held = current.session
-            const raw = await call('refresh', () => adapter.refresh(held, { signal, force: input.force }))
-            const parsed = parseSession(raw, 'refresh response')
-            const rotated = parsed.refreshToken !== undefined && parsed.refreshToken !== held.refreshToken
-            // A backend that does not rotate may omit the refresh token; keep the one we have.
-            const session = rotated ? parsed : { ...parsed, refreshToken: held.refreshToken }
-            const output = await storeSession(session, rotated ? clock.now() : current.refreshTokenAt, signal)
-            // Recorded before the lock is released, so the next holder cannot miss the rotation.
-            await recordRotation(output)
-            return output
-          }
-          return { session: stored.session, refreshTokenAt: stored.refreshTokenAt, storageError: null }
-        }),
+        // timeout stops this actor, and the aborted signal withdraws the lock request. The hold is
+        // bounded the same way: once aborted, the lock is released even if the adapter ignores
+        // its signal and never settles, so a hung request cannot block the other tabs.
+        locks.request(lockName, { signal }, () => untilAborted(signal, refreshUnderLock(input, signal))),
       ),
 
       signOutSession: fromPromise<void, { session: Session | null }>(async ({ input, signal }) => {

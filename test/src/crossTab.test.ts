@@ -113,6 +113,33 @@ describe('cross-tab (I2 across tabs)', () => {
     expect(a?.getSnapshot().status).toBe('authenticated')
   })
 
+  it('a tab whose adapter hangs and ignores the abort lets go of the lock at its request timeout', async () => {
+    const clock = createFakeClock()
+    const adapter = createFakeAdapter({ clock, latency: { refresh: 200 } })
+    const profile = createFakeTabs()
+    // Tab A's refresh never settles and never looks at its AbortSignal (a stuck network stack).
+    const stuck = Object.create(adapter, { refresh: { value: () => new Promise<never>(() => undefined) } })
+    const open = (tabAdapter: typeof adapter, refreshMargin: number) =>
+      createAuthClient({ adapter: tabAdapter, clock, storage: profile.storage, tabs: profile, refreshMargin }).start()
+    const a = open(stuck, 2 * MINUTE) // due first, so it takes the lock first
+    const b = open(adapter, MINUTE)
+    await clock.flush()
+    const first = await b.signIn(credentials)
+    await clock.flush()
+    expect(a.getSnapshot().session?.accessToken).toBe(first.accessToken)
+
+    await clock.advance(HOUR - 2 * MINUTE + 15_000) // A took the lock, then timed out
+    expect(a.getSnapshot().error?.code).toBe('request_timeout')
+    // B falls due while A, retrying with backoff, still takes the lock for 15 s at a time. Web
+    // Locks grant in order, so B's wait ends with one of A's timeouts, within B's own 15 s.
+    await clock.advance(MINUTE + 15_000)
+    expect(adapter.calls.refresh).toBe(1)
+    expect(b.getSnapshot().status).toBe('authenticated')
+    expect(b.getSnapshot().session?.accessToken).not.toBe(first.accessToken)
+    // A takes the new session from the broadcast: the stuck adapter never has to answer.
+    expect(a.getSnapshot().session?.accessToken).toBe(b.getSnapshot().session?.accessToken)
+  })
+
   it('stops listening when stopped', async () => {
     const { clock, tabs } = profileWithTabs(2)
     await clock.flush()

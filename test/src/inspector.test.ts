@@ -22,7 +22,7 @@ describe('createAuthClient({ inspect })', () => {
     const types = new Set(sent.map((e) => e.type))
     expect(types).toEqual(new Set(['@xstate.actor', '@xstate.event', '@xstate.snapshot']))
     const statuses = sent.flatMap((e) =>
-      e.type === '@xstate.snapshot' ? [JSON.stringify(e.snapshot.value ?? null)] : [],
+      e.type === '@xstate.snapshot' ? [JSON.stringify((e.snapshot as { value?: unknown }).value ?? null)] : [],
     )
     expect(statuses.some((value) => value.includes('refreshing'))).toBe(true)
 
