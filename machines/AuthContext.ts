@@ -60,6 +60,11 @@ export interface AuthContext {
   inflightForce: boolean
   waiters: RefreshWaiter[]
   signInId: number | null
+  /**
+   * The platform said the network is gone (`network.offline`). A refresh backing off then waits
+   * for `network.online` or a `session.check` instead of retrying on its timer.
+   */
+  offline: boolean
 }
 
 export type AuthEvent =
@@ -68,6 +73,9 @@ export type AuthEvent =
   | { type: 'session.refresh'; id: number; force: boolean; until?: ClaimsPredicate | undefined }
   | { type: 'session.refreshTimeout'; id: number; error: AuthError }
   | { type: 'session.check' }
+  /** The platform's `offline` and `online` events (authchart/vanilla binds them). */
+  | { type: 'network.offline' }
+  | { type: 'network.online' }
   /**
    * A session changed outside this chart: in another tab (which already stored it), or in the
    * backend's own SDK (`origin: 'adapter'`, which this tab stores).

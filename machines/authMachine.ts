@@ -31,8 +31,11 @@ export const authMachine = authSetup.createMachine({
     inflightForce: false,
     waiters: [],
     signInId: null,
+    offline: false,
   }),
   on: {
+    'network.offline': { actions: assign({ offline: true }) },
+    'network.online': { actions: assign({ offline: false }) },
     'auth.signIn': {
       target: '.signingIn',
       actions: ['cancelRefreshWaiters', 'cancelSignIn', assign({ signInId: ({ event }) => event.id })],

@@ -126,7 +126,9 @@ export const refreshingState = authSetup.createStateConfig({
       ],
     },
     backingOff: {
-      after: { retryDelay: 'requesting' },
+      // Offline, a retry on the timer could only fail again; the page's `online` (with its
+      // `session.check`), a caller's refresh() or getToken() starts the next request instead.
+      after: { retryDelay: { guard: ({ context }) => !context.offline, target: 'requesting' } },
       on: {
         // The page woke or the network came back: retry now rather than wait out the backoff.
         // getToken() never sends this here, so callers cannot turn backoff into a hot loop.

@@ -2,8 +2,10 @@ import type { AuthClient } from 'authchart'
 
 /** The parts of `window` the bindings listen to; a jsdom window or a stub will do. */
 export interface BrowserWindow {
-  addEventListener(type: 'online', listener: () => void): void
-  removeEventListener(type: 'online', listener: () => void): void
+  addEventListener(type: 'online' | 'offline', listener: () => void): void
+  removeEventListener(type: 'online' | 'offline', listener: () => void): void
+  /** Read once when binding: a page opened offline starts offline. */
+  navigator?: { readonly onLine?: boolean }
   document: {
     readonly visibilityState: DocumentVisibilityState
     addEventListener(type: 'visibilitychange', listener: () => void): void
@@ -24,6 +26,9 @@ export interface BrowserEventsOptions {
  * once instead of at the next timer tick, so the page's first request after waking carries a
  * valid token. A token that is not due makes the check a no-op.
  *
+ * `offline` and `online` also reach the chart (`network.offline`, `network.online`): while
+ * offline, a refresh that failed waits for the network instead of retrying on its backoff timer.
+ *
  * Returns the function that removes the listeners. Without a window (server rendering) it binds
  * nothing.
  *
@@ -42,10 +47,21 @@ export function bindBrowserEvents(client: Pick<AuthClient, 'actor'>, options: Br
   const onVisibilityChange = () => {
     if (win.document.visibilityState === 'visible') check()
   }
+  const send = (type: 'network.offline' | 'network.online') => {
+    if (client.actor.getSnapshot().status === 'active') client.actor.send({ type })
+  }
+  const onOffline = () => send('network.offline')
+  const onOnline = () => {
+    send('network.online')
+    check()
+  }
+  if (win.navigator?.onLine === false) onOffline()
   win.document.addEventListener('visibilitychange', onVisibilityChange)
-  win.addEventListener('online', check)
+  win.addEventListener('offline', onOffline)
+  win.addEventListener('online', onOnline)
   return () => {
     win.document.removeEventListener('visibilitychange', onVisibilityChange)
-    win.removeEventListener('online', check)
+    win.removeEventListener('offline', onOffline)
+    win.removeEventListener('online', onOnline)
   }
 }

@@ -64,13 +64,19 @@ export const executors: Record<
   },
   'network.drops': async (world) => {
     world.net.down = true
+    // What authchart/vanilla's bindBrowserEvents does on `offline`.
+    for (const tab of [world.tabs.A, world.tabs.B]) {
+      if (tab.client.actor.getSnapshot().status === 'active') tab.client.actor.send({ type: 'network.offline' })
+    }
   },
   'network.returns': async (world) => {
     world.net.down = false
-    // What a page with authchart/vanilla's bindBrowserEvents does on `online`: tell each running
-    // chart to check now, so a refresh backing off retries without waiting out its delay.
+    // What bindBrowserEvents does on `online`: tell each running chart, and have it check now, so
+    // a refresh backing off retries without waiting out its delay.
     for (const tab of [world.tabs.A, world.tabs.B]) {
-      if (tab.client.actor.getSnapshot().status === 'active') tab.client.actor.send({ type: 'session.check' })
+      if (tab.client.actor.getSnapshot().status !== 'active') continue
+      tab.client.actor.send({ type: 'network.online' })
+      tab.client.actor.send({ type: 'session.check' })
     }
   },
   'server.restarts': async (world) => {

@@ -118,4 +118,47 @@ describe('bindBrowserEvents', () => {
     expect(adapter.calls.refresh).toBe(attempts + 1)
     expect(auth.getSnapshot().status).toBe('authenticated')
   })
+
+  it("while 'offline', a failed refresh waits for the network instead of retrying on its timer", async () => {
+    const { auth, adapter, clock } = await signedInAndBound()
+    window.dispatchEvent(new Event('offline'))
+    adapter.enqueue('refresh', 'transient')
+    await clock.advance(HOUR - MINUTE) // due: the one attempt fails and backs off
+    const attempts = adapter.calls.refresh
+    expect(attempts).toBe(1)
+    await clock.advance(30_000) // past any backoff delay (1 s, doubling, capped at 30 s)
+    expect(adapter.calls.refresh).toBe(attempts)
+    expect(auth.actor.getSnapshot().matches({ refreshing: 'backingOff' })).toBe(true)
+    // The held token still serves callers meanwhile (I1's backoff exception).
+    await expect(auth.getToken()).resolves.toBe(auth.getSnapshot().session?.accessToken)
+
+    window.dispatchEvent(new Event('online'))
+    await clock.flush()
+    expect(adapter.calls.refresh).toBe(attempts + 1)
+    expect(auth.getSnapshot().status).toBe('authenticated')
+  })
+
+  it('online, the same failed refresh retries on its backoff timer', async () => {
+    const { auth, adapter, clock } = await signedInAndBound()
+    adapter.enqueue('refresh', 'transient')
+    await clock.advance(HOUR - MINUTE)
+    await clock.advance(30_000)
+    expect(adapter.calls.refresh).toBe(2)
+    expect(auth.getSnapshot().status).toBe('authenticated')
+  })
+
+  it('a page opened offline (navigator.onLine false) starts offline', async () => {
+    const { auth, adapter, clock } = makeClient()
+    auth.start()
+    await clock.flush()
+    await auth.signIn(credentials)
+    const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' as const })
+    const unbind = bindBrowserEvents(auth, {
+      window: Object.assign(new EventTarget(), { document: doc, navigator: { onLine: false } }),
+    })
+    adapter.enqueue('refresh', 'transient')
+    await clock.advance(HOUR - MINUTE + 30_000)
+    expect(adapter.calls.refresh).toBe(1)
+    unbind()
+  })
 })
