@@ -90,6 +90,12 @@ describe('cross-tab (I2 across tabs)', () => {
     expect(a?.getSnapshot().status).toBe('authenticated')
     expect(a?.getSnapshot().error).toBeInstanceOf(InvalidSessionError)
     expect(a?.getSnapshot().error?.message).toContain('protocol version 2')
+    // An older tab's session message, well formed for its own version.
+    const stale = { ...a?.getSnapshot().session, expiresAt: clock.now() + 2 * HOUR }
+    profile.post(CHANNEL, { v: 0, from: 'old-tab', type: 'session', ...stale, refreshTokenAt: null })
+    await clock.flush()
+    expect(a?.getSnapshot().error?.message).toContain('protocol version 0')
+    expect(a?.getSnapshot().session?.expiresAt).toBe(session?.expiresAt)
     profile.post(CHANNEL, { hello: 'world' })
     await clock.flush()
     expect(a?.getSnapshot().error?.message).toContain('malformed')
