@@ -15,6 +15,12 @@ export interface DemoOptions {
   dataDir?: string
   /** Where log lines go (never tokens). Default stderr. */
   log?: (line: string) => void
+  /**
+   * For tests: hold each `POST /auth/refresh` this many milliseconds after it arrives and before
+   * the REST server sees it, so refreshes that two tabs send at one due time certainly overlap.
+   * Default 0: forwarded at once.
+   */
+  refreshDelayMs?: number
 }
 
 /** One request that went through to the REST server, as the demo server saw it. */
@@ -24,6 +30,10 @@ export interface ProxiedRequest {
   status: number
   /** Whether an `Authorization: Bearer` header came with it; the token itself is not kept. */
   bearer: boolean
+  /** When it reached the demo server: ms since the demo started (monotonic, sub-ms). */
+  arrivedAt: number
+  /** When the REST server's answer came back (`status` set), or null while it has none. */
+  answeredAt: number | null
 }
 
 export interface Demo {
@@ -70,6 +80,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   let rest: RestServer = await startRestServer(restOptions)
   let restarting: Promise<void> | undefined
   const seen: ProxiedRequest[] = []
+  const startedAt = performance.now()
+  const elapsed = () => performance.now() - startedAt
+  const refreshDelayMs = options.refreshDelayMs ?? 0
+  /** Refreshes held by `refreshDelayMs`, each with what `close` does to it. */
+  const held = new Set<() => void>()
 
   const restartRestServer = () => {
     restarting ??= (async () => {
@@ -92,18 +107,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     res.end(JSON.stringify(body))
   }
 
-  const proxy = (req: IncomingMessage, res: ServerResponse, path: string) => {
-    const entry: ProxiedRequest = {
-      method: req.method ?? 'GET',
-      path,
-      status: 0,
-      bearer: /^Bearer /i.test(req.headers.authorization ?? ''),
-    }
-    seen.push(entry)
+  const forward = (req: IncomingMessage, res: ServerResponse, entry: ProxiedRequest) => {
+    const { path } = entry
     const upstream = request(
       { host: '127.0.0.1', port: rest.port, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
         entry.status = answer.statusCode ?? 502
+        entry.answeredAt = elapsed()
         res.writeHead(entry.status, answer.headers)
         answer.pipe(res)
       },
@@ -113,11 +123,39 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     // stays signed in (seed 002).
     upstream.on('error', (error) => {
       entry.status = 503
+      entry.answeredAt = elapsed()
       log(`${entry.method} ${path}: REST server unreachable (${error.message})`)
       if (!res.headersSent) sendJson(res, 503, { error: 'temporarily_unavailable' }, { 'Retry-After': '1' })
       else res.destroy()
     })
     req.pipe(upstream)
+  }
+
+  const proxy = (req: IncomingMessage, res: ServerResponse, path: string) => {
+    const entry: ProxiedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      status: 0,
+      bearer: /^Bearer /i.test(req.headers.authorization ?? ''),
+      arrivedAt: elapsed(),
+      answeredAt: null,
+    }
+    seen.push(entry)
+    if (refreshDelayMs > 0 && entry.method === 'POST' && path === '/auth/refresh') {
+      // The body waits in the request stream, unread, until it is forwarded.
+      const drop = () => {
+        clearTimeout(timer)
+        held.delete(drop)
+        res.destroy()
+      }
+      const timer = setTimeout(() => {
+        held.delete(drop)
+        forward(req, res, entry)
+      }, refreshDelayMs)
+      held.add(drop)
+      return
+    }
+    forward(req, res, entry)
   }
 
   const server = createServer((req, res) => {
@@ -165,6 +203,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     restartRestServer,
     close() {
       closing ??= (async () => {
+        for (const drop of held) drop()
         await new Promise<void>((resolve, reject) => {
           server.close((error) => (error ? reject(error) : resolve()))
           server.closeAllConnections()

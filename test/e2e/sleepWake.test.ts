@@ -14,13 +14,16 @@ import {
 } from './browser.js'
 
 const TTL = 6
+// The demo server holds the refresh this long before processing it: an API request that did not
+// wait for the new token would reach the server inside this window, with the expired one.
+const REFRESH_DELAY_MS = 1_000
 
 describeInBrowser('a tab put to sleep past expiry', () => {
   let demo: Demo
   let profile: Profile
 
   beforeAll(async () => {
-    demo = await startTestDemo({ accessTokenTtl: TTL })
+    demo = await startTestDemo({ accessTokenTtl: TTL, refreshDelayMs: REFRESH_DELAY_MS })
     profile = await launchProfile()
   }, 60_000)
   afterAll(async () => {
@@ -34,15 +37,26 @@ describeInBrowser('a tab put to sleep past expiry', () => {
 
   /**
    * What a browser does to a tab on sleep and wake: flips `visibilityState` and says so. Returns
-   * the chart's state right after the event, before any timer could run.
+   * the chart's state right after the event, before any timer could run. With `callApi`, the
+   * page's "Call API" button is clicked in the same task, right after the event: the user's first
+   * action on wake, before the refresh could have finished.
    */
-  const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
-    page.evaluate((to) => {
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => to })
-      document.dispatchEvent(new Event('visibilitychange'))
-      type Demo = { demo: { auth: { actor: { getSnapshot(): { value: unknown } } } } }
-      return JSON.stringify((window as unknown as Demo).demo.auth.actor.getSnapshot().value)
-    }, state)
+  const setVisibility = (page: Page, state: 'hidden' | 'visible', callApi = false) =>
+    page.evaluate(
+      ([to, click]) => {
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => to })
+        document.dispatchEvent(new Event('visibilitychange'))
+        type Demo = { demo: { auth: { actor: { getSnapshot(): { value: unknown } } } } }
+        const value = JSON.stringify((window as unknown as Demo).demo.auth.actor.getSnapshot().value)
+        if (click) {
+          const button = Array.from(document.querySelectorAll('button')).find((b) => b.textContent === 'Call API')
+          if (!button || button.disabled) throw new Error(`no enabled Call API button (state ${value})`)
+          button.click()
+        }
+        return value
+      },
+      [state, callApi] as const,
+    )
 
   it('refreshes on wake, and its first request carries a valid token', async () => {
     const page = await profile.context.newPage()
@@ -69,32 +83,26 @@ describeInBrowser('a tab put to sleep past expiry', () => {
     )
 
     // Wake: the device clock has moved on; no timer has fired yet. The visibilitychange alone
-    // must start the refresh, synchronously.
+    // must start the refresh, synchronously, and the API call made at once must wait for it.
     await page.clock.setSystemTime(asleepAt + 60_000)
     const seenBefore = demo.requests().length
-    const stateOnWake = await setVisibility(page, 'visible')
+    const stateOnWake = await setVisibility(page, 'visible', true)
     expect(stateOnWake).toContain('refreshing')
     await page.clock.resume()
+    await expect.poll(() => testId(page, 'activity').textContent(), WAIT).toContain('Call API: GET /auth/me → 200')
+    await waitForStatus(page, 'authenticated')
+    expect((await heldToken(page)) !== sleepyToken, 'the tab holds a new token').toBe(true)
 
-    await page.waitForFunction(
-      (old) => {
-        type Demo = { demo: { auth: { getSnapshot(): { status: string; session: { accessToken: string } | null } } } }
-        const snapshot = (window as unknown as Demo).demo.auth.getSnapshot()
-        return snapshot.status === 'authenticated' && snapshot.session?.accessToken !== old
-      },
-      sleepyToken,
-      WAIT,
-    )
-    await page.getByRole('button', { name: 'Call API' }).click()
-    await expect.poll(() => testId(page, 'activity').textContent(), WAIT).toContain('GET /auth/me → 200')
-
-    // At the server, after wake: one refresh, then the API call, accepted the first time.
+    // At the server, after wake: one refresh, then the API call, accepted the first time (no
+    // 401 and no retry), and sent only once the refresh had been answered.
     const afterWake = demo.requests().slice(seenBefore)
     expect(afterWake.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
       'POST /auth/refresh 200',
       'GET /auth/me 200',
     ])
-    expect(afterWake[1]?.bearer).toBe(true)
+    const [refresh, call] = afterWake
+    expect(call?.bearer).toBe(true)
+    expect(call?.arrivedAt).toBeGreaterThan(refresh?.answeredAt ?? Infinity)
     await page.close()
   }, 60_000)
 })

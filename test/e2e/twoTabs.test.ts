@@ -8,6 +8,7 @@ import {
   type Profile,
   signIn,
   startTestDemo,
+  testId,
   WAIT,
   waitForStatus,
 } from './browser.js'
@@ -15,6 +16,33 @@ import {
 // 12 s tokens: the margin is capped at half the lifetime, so a refresh is due 6 s after issue,
 // time enough to open the second tab first even on a loaded machine.
 const TTL = 12
+// The demo server holds each refresh this long before the REST server sees it. Both tabs' timers
+// fire at the same due time (it comes from the shared token's expiry), so the second tab's
+// refresh is certainly due while the first one's request is held: only the lock keeps it out.
+const REFRESH_DELAY_MS = 2_000
+// The client's bound on a refresh, lock wait included (`retry.requestTimeout`, the demo's default).
+const REQUEST_TIMEOUT_MS = 15_000
+// The lock every refresh runs in: `authchart:refresh:<storageKey>`, and the demo keeps the
+// default storage key. (`authchart:<storageKey>` is the BroadcastChannel.)
+const REFRESH_LOCK = 'authchart:refresh:authchart.session'
+
+type DemoWindow = {
+  demo: {
+    auth: {
+      getSnapshot(): {
+        status: string
+        error: { code: string } | null
+        session: { accessToken: string } | null
+      }
+    }
+  }
+}
+
+/** The chart states a tab went through, from its History panel. */
+const history = (page: Page) =>
+  testId(page, 'history')
+    .locator('li')
+    .evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.state))
 
 /** Waits until the page's client holds a token other than `token`. */
 const waitForNewToken = (page: Page, token: string | null) =>
@@ -34,7 +62,7 @@ describeInBrowser('two tabs of one profile', () => {
   let profile: Profile
 
   beforeAll(async () => {
-    demo = await startTestDemo({ accessTokenTtl: TTL })
+    demo = await startTestDemo({ accessTokenTtl: TTL, refreshDelayMs: REFRESH_DELAY_MS })
   }, 60_000)
   afterAll(async () => {
     await demo?.close()
@@ -82,6 +110,88 @@ describeInBrowser('two tabs of one profile', () => {
         .map((r) => r.status),
     ).not.toContain(401)
     for (const tab of [tabA, tabB]) await waitForStatus(tab, 'authenticated')
+    // The overlap happened: each tab's own timer took it to refreshing (the second tab did not
+    // just adopt a finished refresh), so without the lock both would have sent a request.
+    for (const tab of [tabA, tabB]) expect(await history(tab)).toContain('refreshing.requesting')
+    await tabA.getByRole('button', { name: 'Sign out' }).click()
+    await waitForStatus(tabB, 'unauthenticated')
+    await Promise.all([tabA.close(), tabB.close()])
+  }, 60_000)
+
+  it('a tab that dies holding the refresh lock delays the others by a bounded wait, and never blocks them', async () => {
+    const tabA = await profile.context.newPage()
+    await tabA.goto(demo.url)
+    await waitForStatus(tabA, 'unauthenticated')
+    await signIn(tabA)
+    const first = await heldToken(tabA)
+    // Tab A takes the refresh lock and never lets go: a tab stuck while holding it.
+    await tabA.evaluate((name) => {
+      void navigator.locks.request(name, () => new Promise<never>(() => {}))
+    }, REFRESH_LOCK)
+    const tabB = await profile.context.newPage()
+    await tabB.goto(`${demo.url}vanilla`)
+    await waitForStatus(tabB, 'authenticated')
+    const held = await tabB.evaluate(async () => (await navigator.locks.query()).held?.map((lock) => lock.name))
+    expect(held, 'tab A holds the lock the client refreshes in').toContain(REFRESH_LOCK)
+    const refreshesBefore = demo.count('POST /auth/refresh')
+
+    // At the due time tab B asks for the lock; the wait ends at the request timeout as a
+    // transient failure (refreshing → backingOff), with the reason in snapshot.error.
+    await tabB.waitForFunction(
+      () => (window as unknown as DemoWindow).demo.auth.getSnapshot().error?.code === 'request_timeout',
+      undefined,
+      { timeout: (TTL / 2) * 1000 + REQUEST_TIMEOUT_MS + WAIT.timeout },
+    )
+    await expect.poll(() => testId(tabB, 'snapshot-error').textContent(), WAIT).toContain('request_timeout')
+    expect(await history(tabB)).toEqual(expect.arrayContaining(['refreshing.requesting', 'refreshing.backingOff']))
+    // It waited rather than refreshing without the lock.
+    expect(demo.count('POST /auth/refresh')).toBe(refreshesBefore)
+
+    // The stuck tab goes away; the browser releases its lock, and tab B's next attempt gets it.
+    await tabA.close()
+    await tabB.waitForFunction(
+      (old) => {
+        const snapshot = (window as unknown as DemoWindow).demo.auth.getSnapshot()
+        return snapshot.status === 'authenticated' && snapshot.session !== null && snapshot.session.accessToken !== old
+      },
+      first,
+      { timeout: REQUEST_TIMEOUT_MS + REFRESH_DELAY_MS + WAIT.timeout },
+    )
+    expect(await tabB.evaluate(() => (window as unknown as DemoWindow).demo.auth.getSnapshot().error)).toBeNull()
+    const seen = demo.requests().map((r) => `${r.method} ${r.path} ${r.status}`)
+    expect(demo.count('POST /auth/refresh'), seen.join(', ')).toBe(refreshesBefore + 1)
+    expect(
+      demo
+        .requests()
+        .filter((r) => r.path === '/auth/refresh')
+        .map((r) => r.status),
+    ).not.toContain(401)
+    await tabB.getByRole('button', { name: 'Sign out' }).click()
+    await waitForStatus(tabB, 'unauthenticated')
+    await tabB.close()
+  }, 60_000)
+
+  it('"Open another tab" opens a tab that holds the same session, without a sign-in or a refresh', async () => {
+    const tabA = await profile.context.newPage()
+    await tabA.goto(demo.url)
+    await waitForStatus(tabA, 'unauthenticated')
+    await signIn(tabA)
+    const token = await heldToken(tabA)
+    const logins = demo.count('POST /auth/login')
+    const refreshes = demo.count('POST /auth/refresh')
+
+    const [tabB] = await Promise.all([
+      profile.context.waitForEvent('page', WAIT),
+      tabA.getByRole('button', { name: 'Open another tab' }).click(),
+    ])
+    await tabB.waitForLoadState()
+    expect(new URL(tabB.url()).pathname).toBe(new URL(tabA.url()).pathname)
+    await waitForStatus(tabB, 'authenticated')
+
+    expect((await heldToken(tabB)) === token, 'the new tab holds tab A’s token').toBe(true)
+    expect(demo.count('POST /auth/login')).toBe(logins)
+    expect(demo.count('POST /auth/refresh')).toBe(refreshes)
+    await expect.poll(() => testId(tabA, 'activity').textContent(), WAIT).toContain('Opened another tab')
     await tabA.getByRole('button', { name: 'Sign out' }).click()
     await waitForStatus(tabB, 'unauthenticated')
     await Promise.all([tabA.close(), tabB.close()])

@@ -1,0 +1,71 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startDemo, type Demo } from '../../examples/demo/startDemo.js'
+
+// `refreshDelayMs` is what makes the browser tests' refreshes overlap: it must hold a refresh
+// before the REST server processes it, so two refreshes sent a moment apart both arrive unspent.
+describe('startDemo({ refreshDelayMs })', () => {
+  let demo: Demo
+  let dataDir: string
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'authchart-demo-delay-'))
+    demo = await startDemo({ dataDir, log: () => {}, refreshDelayMs: 2_000 })
+  }, 60_000)
+  afterAll(async () => {
+    await demo?.close()
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  const post = (path: string, body: unknown) =>
+    fetch(new URL(path, demo.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+
+  it('holds each refresh before the REST server sees it, so two refreshes of one token overlap', async () => {
+    const login = await post('auth/login', { email: 'ada@example.com', password: 'lovelace' })
+    const { refresh_token } = (await login.json()) as { refresh_token: string }
+    const before = demo.requests().length
+
+    const first = post('auth/refresh', { refresh_token })
+    await expect.poll(() => demo.requests().length).toBe(before + 1)
+    const second = post('auth/refresh', { refresh_token })
+    await expect.poll(() => demo.requests().length).toBe(before + 2)
+    // Both arrived; neither has been processed yet.
+    expect(demo.requests().slice(before)).toMatchObject([
+      { method: 'POST', path: '/auth/refresh', status: 0, answeredAt: null },
+      { method: 'POST', path: '/auth/refresh', status: 0, answeredAt: null },
+    ])
+
+    // Then in arrival order: the first rotates the token, the second presents it spent.
+    expect((await first).status).toBe(200)
+    expect((await second).status).toBe(401)
+    const [a, b] = demo.requests().slice(before)
+    expect((a?.answeredAt ?? 0) - (a?.arrivedAt ?? 0)).toBeGreaterThanOrEqual(2_000 - 1)
+    expect(b?.answeredAt).toBeGreaterThan(a?.answeredAt ?? Infinity)
+  })
+
+  it('does not hold other requests', async () => {
+    const before = demo.requests().length
+    expect((await fetch(new URL('healthz', demo.url))).status).toBe(200)
+    const [health] = demo.requests().slice(before)
+    expect((health?.answeredAt ?? Infinity) - (health?.arrivedAt ?? 0)).toBeLessThan(2_000)
+  })
+
+  it('closes without waiting for a held refresh', async () => {
+    const held = post('auth/refresh', { refresh_token: 'never-forwarded' }).then(
+      (res) => res.status,
+      () => 'dropped',
+    )
+    await expect.poll(() => demo.requests().at(-1)?.path).toBe('/auth/refresh')
+    const entry = demo.requests().at(-1)
+    await demo.close()
+    expect(await held).toBe('dropped')
+    // Never forwarded: the REST server closed without answering it.
+    expect(entry).toMatchObject({ status: 0, answeredAt: null })
+  })
+})
