@@ -197,6 +197,25 @@ describeInBrowser('two tabs of one profile', () => {
     await Promise.all([tabA.close(), tabB.close()])
   }, 60_000)
 
+  it('a sign-in in tab A reaches tab B, already open and signed out, without a request from B', async () => {
+    const tabA = await profile.context.newPage()
+    await tabA.goto(demo.url)
+    await waitForStatus(tabA, 'unauthenticated')
+    const tabB = await profile.context.newPage()
+    await tabB.goto(`${demo.url}vanilla`)
+    await waitForStatus(tabB, 'unauthenticated')
+    const before = demo.requests().length
+
+    await signIn(tabA)
+
+    await waitForStatus(tabB, 'authenticated')
+    expect((await heldToken(tabB)) === (await heldToken(tabA)), 'tab B holds tab A’s token').toBe(true)
+    // Only tab A's sign-in reached the server: tab B took the session from the broadcast.
+    const after = demo.requests().slice(before)
+    expect(after.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['POST /auth/login 200'])
+    await Promise.all([tabA.close(), tabB.close()])
+  }, 60_000)
+
   it('signs tab B out when tab A signs out', async () => {
     const { tabA, tabB } = await twoSignedInTabs()
     const logouts = demo.count('POST /auth/logout')
