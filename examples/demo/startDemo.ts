@@ -153,6 +153,16 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         forward(req, res, entry)
       }, refreshDelayMs)
       held.add(drop)
+      // The browser gave up on it while held (its tab took another tab's session, or closed):
+      // forwarding its half-sent body would leave it unanswered for ever. It never reaches the
+      // REST server; 499 is the status proxies log for a request the client closed.
+      res.once('close', () => {
+        if (!held.has(drop)) return
+        clearTimeout(timer)
+        held.delete(drop)
+        entry.status = 499
+        entry.answeredAt = elapsed()
+      })
       return
     }
     forward(req, res, entry)
