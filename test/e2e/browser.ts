@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
-import { describe } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest'
 import { startDemo, type Demo, type DemoOptions } from '../../examples/demo/startDemo.js'
 
 /** Debian's Chromium; never a downloaded browser. CHROMIUM_PATH points elsewhere if needed. */
@@ -77,6 +77,52 @@ export async function startTestDemo(options: DemoOptions = {}): Promise<Demo> {
       await rm(dataDir, { recursive: true, force: true })
     },
   }
+}
+
+/** What {@link useDemoWithProfiles} sets up: read its fields inside tests and hooks. */
+export interface DemoWithProfiles {
+  demo: Demo
+  profile: Profile
+}
+
+/**
+ * Registers the set-up the suites with several tabs share: one demo for the file, and a fresh
+ * browser profile per test, so a test that fails half-way leaves nothing signed in for the next.
+ * `prepare` runs on each new profile (init scripts that remove platform APIs, for instance).
+ *
+ * @example
+ * const env = useDemoWithProfiles({ accessTokenTtl: 12 })
+ * it('restores', async () => {
+ *   const tab = await openTab(env.profile, env.demo.url, 'unauthenticated')
+ * })
+ */
+export function useDemoWithProfiles(
+  options: DemoOptions = {},
+  prepare?: (profile: Profile) => Promise<void>,
+): DemoWithProfiles {
+  const env = {} as DemoWithProfiles
+  beforeAll(async () => {
+    env.demo = await startTestDemo(options)
+  }, 60_000)
+  afterAll(async () => {
+    await env.demo?.close()
+  })
+  beforeEach(async () => {
+    env.profile = await launchProfile()
+    await prepare?.(env.profile)
+  }, 60_000)
+  afterEach(async () => {
+    await env.profile?.close()
+  })
+  return env
+}
+
+/** Opens a tab of `profile` at `url` and waits until its client settles in `status`. */
+export async function openTab(profile: Profile, url: string, status: string): Promise<Page> {
+  const tab = await profile.context.newPage()
+  await tab.goto(url)
+  await waitForStatus(tab, status)
+  return tab
 }
 
 /** The text of an element of the demo page, by its `data-testid`. */

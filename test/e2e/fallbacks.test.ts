@@ -1,14 +1,13 @@
 import type { Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import type { Demo } from '../../examples/demo/startDemo.js'
 import {
   describeInBrowser,
   heldToken,
-  launchProfile,
-  type Profile,
+  openTab,
   signIn,
-  startTestDemo,
   testId,
+  useDemoWithProfiles,
   WAIT,
   waitForStatus,
 } from './browser.js'
@@ -93,39 +92,24 @@ const sentSince = (demo: Demo, from: number) =>
     .map((r) => `${r.method} ${r.path}`)
 
 describeInBrowser('without BroadcastChannel: the storage event carries the session between tabs', () => {
-  let demo: Demo
-  let profile: Profile
-
-  beforeAll(async () => {
-    // Long enough that no refresh falls due while a test runs: only the tests' own actions send.
-    demo = await startTestDemo({ accessTokenTtl: 120 })
-  }, 60_000)
-  afterAll(async () => {
-    await demo?.close()
-  })
-  beforeEach(async () => {
-    profile = await launchProfile()
+  // Long enough that no refresh falls due while a test runs: only the tests' own actions send.
+  const env = useDemoWithProfiles({ accessTokenTtl: 120 }, async (profile) => {
     await profile.context.addInitScript(withoutBroadcastChannel)
     await profile.context.addInitScript(countStorageListeners)
-  }, 60_000)
-  afterEach(async () => {
-    await profile?.close()
   })
 
   /** Opens a tab of the profile on `path` and waits for its client to settle in `status`. */
-  async function openTab(path: string, status: string) {
-    const tab = await profile.context.newPage()
-    await tab.goto(`${demo.url}${path}`)
-    await waitForStatus(tab, status)
+  async function openFallbackTab(path: string, status: string) {
+    const tab = await openTab(env.profile, `${env.demo.url}${path}`, status)
     // The API is really gone and the client watches the storage event; Web Locks are still there.
     expect(await platform(tab)).toEqual({ broadcastChannel: false, webLocks: true, storageListeners: 1 })
     return tab
   }
 
   it('a sign-in in tab A reaches the already-open tab B, which sends no request', async () => {
-    const tabA = await openTab('', 'unauthenticated')
-    const tabB = await openTab('vanilla', 'unauthenticated')
-    const from = demo.requests().length
+    const tabA = await openFallbackTab('', 'unauthenticated')
+    const tabB = await openFallbackTab('vanilla', 'unauthenticated')
+    const from = env.demo.requests().length
 
     await signIn(tabA)
     const token = await heldToken(tabA)
@@ -135,16 +119,16 @@ describeInBrowser('without BroadcastChannel: the storage event carries the sessi
     await waitForStatus(tabB, 'authenticated')
     expect(await state(tabB)).toEqual({ status: 'authenticated', error: null })
     // Tab A's sign-in is the only request: tab B took the session from the storage event.
-    expect(sentSince(demo, from)).toEqual(['POST /auth/login'])
+    expect(sentSince(env.demo, from)).toEqual(['POST /auth/login'])
   }, 60_000)
 
   it('a refresh in tab A reaches tab B, which ends holding tab A’s new token', async () => {
-    const tabA = await openTab('', 'unauthenticated')
+    const tabA = await openFallbackTab('', 'unauthenticated')
     await signIn(tabA)
     const first = await heldToken(tabA)
-    const tabB = await openTab('vanilla', 'authenticated')
+    const tabB = await openFallbackTab('vanilla', 'authenticated')
     expect((await heldToken(tabB)) === first, 'tab B restored tab A’s session').toBe(true)
-    const from = demo.requests().length
+    const from = env.demo.requests().length
 
     // "Expire now": a forced refresh in tab A, long before either tab's refresh is due.
     await tabA.getByRole('button', { name: 'Expire now' }).click()
@@ -162,14 +146,14 @@ describeInBrowser('without BroadcastChannel: the storage event carries the sessi
     expect(await state(tabB)).toEqual({ status: 'authenticated', error: null })
     expect(await history(tabB)).not.toContain('refreshing.requesting')
     // One refresh, from tab A; tab B adopted its result from the storage event.
-    expect(sentSince(demo, from)).toEqual(['POST /auth/refresh'])
+    expect(sentSince(env.demo, from)).toEqual(['POST /auth/refresh'])
   }, 60_000)
 
   it('a sign-out in tab A signs tab B out', async () => {
-    const tabA = await openTab('', 'unauthenticated')
+    const tabA = await openFallbackTab('', 'unauthenticated')
     await signIn(tabA)
-    const tabB = await openTab('vanilla', 'authenticated')
-    const from = demo.requests().length
+    const tabB = await openFallbackTab('vanilla', 'authenticated')
+    const from = env.demo.requests().length
 
     await tabA.getByRole('button', { name: 'Sign out' }).click()
 
@@ -177,7 +161,7 @@ describeInBrowser('without BroadcastChannel: the storage event carries the sessi
     expect(await heldToken(tabB)).toBeNull()
     await waitForStatus(tabA, 'unauthenticated')
     // One server sign-out, from tab A; tab B followed the removal of the stored session.
-    expect(sentSince(demo, from)).toEqual(['POST /auth/logout'])
+    expect(sentSince(env.demo, from)).toEqual(['POST /auth/logout'])
   }, 60_000)
 })
 
@@ -195,42 +179,25 @@ const REFRESH_DELAY_MS = 2_000
  * the storage event fallback is what the tests above cover.
  */
 describeInBrowser('without Web Locks: two tabs may refresh at one expiry, never in a silent loop', () => {
-  let demo: Demo
-  let profile: Profile
-
-  beforeAll(async () => {
-    demo = await startTestDemo({ accessTokenTtl: TTL, refreshDelayMs: REFRESH_DELAY_MS })
-  }, 60_000)
-  afterAll(async () => {
-    await demo?.close()
-  })
-  beforeEach(async () => {
-    profile = await launchProfile()
+  const env = useDemoWithProfiles({ accessTokenTtl: TTL, refreshDelayMs: REFRESH_DELAY_MS }, async (profile) => {
     await profile.context.addInitScript(withoutWebLocks)
     await profile.context.addInitScript(countStorageListeners)
-  }, 60_000)
-  afterEach(async () => {
-    await profile?.close()
   })
 
   /** Asks the server (through the demo's origin) whether it still accepts `token`. */
   const accepted = async (token: string) =>
-    (await fetch(`${demo.url}auth/me`, { headers: { Authorization: `Bearer ${token}` } })).status === 200
+    (await fetch(`${env.demo.url}auth/me`, { headers: { Authorization: `Bearer ${token}` } })).status === 200
 
   it('both tabs refresh at the expiry; they end both expired with the error shown, or on one valid session', async () => {
-    const tabA = await profile.context.newPage()
-    await tabA.goto(demo.url)
-    await waitForStatus(tabA, 'unauthenticated')
+    const tabA = await openTab(env.profile, env.demo.url, 'unauthenticated')
     await signIn(tabA)
-    const tabB = await profile.context.newPage()
-    await tabB.goto(`${demo.url}vanilla`)
-    await waitForStatus(tabB, 'authenticated')
+    const tabB = await openTab(env.profile, `${env.demo.url}vanilla`, 'authenticated')
     for (const tab of [tabA, tabB]) {
       // Web Locks are really gone; the client keeps the channel and ignores the storage event.
       expect(await platform(tab)).toEqual({ broadcastChannel: true, webLocks: false, storageListeners: 0 })
     }
-    const from = demo.requests().length
-    const refreshes = () => demo.count('POST /auth/refresh')
+    const from = env.demo.requests().length
+    const refreshes = () => env.demo.count('POST /auth/refresh')
     const refreshesBefore = refreshes()
 
     // The weaker guarantee itself: at the due time each tab's own timer sends a refresh, and the
@@ -247,7 +214,7 @@ describeInBrowser('without Web Locks: two tabs may refresh at one expiry, never 
     const refused = new Set<string>()
     // A refresh can still revoke the family until the REST server has answered it. One its tab
     // withdrew while the demo server held it is logged 499 and never forwarded.
-    const inFlight = () => demo.requests().some((r) => r.path === '/auth/refresh' && r.status === 0)
+    const inFlight = () => env.demo.requests().some((r) => r.path === '/auth/refresh' && r.status === 0)
     const describeOutcome = async () => {
       const [a, b] = await Promise.all([state(tabA), state(tabB)])
       const [tokenA, tokenB] = await Promise.all([heldToken(tabA), heldToken(tabB)])
@@ -269,7 +236,7 @@ describeInBrowser('without Web Locks: two tabs may refresh at one expiry, never 
     const bound = (TTL / 2) * 1000 + REFRESH_DELAY_MS + WAIT.timeout
     await expect.poll(outcome, { timeout: bound, interval: 250 }).toMatch(/^(both expired|one valid session)$/)
 
-    const seen = sentSince(demo, from).join(', ')
+    const seen = sentSince(env.demo, from).join(', ')
     if (last === 'both expired') {
       for (const tab of [tabA, tabB]) {
         // The error says why the session ended, in the snapshot and on the page.

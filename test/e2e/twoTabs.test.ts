@@ -1,14 +1,12 @@
 import type { Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
-import type { Demo } from '../../examples/demo/startDemo.js'
+import { expect, it } from 'vitest'
 import {
   describeInBrowser,
   heldToken,
-  launchProfile,
-  type Profile,
+  openTab,
   signIn,
-  startTestDemo,
   testId,
+  useDemoWithProfiles,
   WAIT,
   waitForStatus,
 } from './browser.js'
@@ -58,32 +56,13 @@ const waitForNewToken = (page: Page, token: string | null) =>
   )
 
 describeInBrowser('two tabs of one profile', () => {
-  let demo: Demo
-  let profile: Profile
-
-  beforeAll(async () => {
-    demo = await startTestDemo({ accessTokenTtl: TTL, refreshDelayMs: REFRESH_DELAY_MS })
-  }, 60_000)
-  afterAll(async () => {
-    await demo?.close()
-  })
-  // A fresh profile per test: a test that fails half-way leaves nothing signed in for the next.
-  beforeEach(async () => {
-    profile = await launchProfile()
-  }, 60_000)
-  afterEach(async () => {
-    await profile?.close()
-  })
+  const env = useDemoWithProfiles({ accessTokenTtl: TTL, refreshDelayMs: REFRESH_DELAY_MS })
 
   /** Tab A on the React page signs in; tab B on the vanilla page picks the session up. */
   async function twoSignedInTabs() {
-    const tabA = await profile.context.newPage()
-    await tabA.goto(demo.url)
-    await waitForStatus(tabA, 'unauthenticated')
+    const tabA = await openTab(env.profile, env.demo.url, 'unauthenticated')
     await signIn(tabA)
-    const tabB = await profile.context.newPage()
-    await tabB.goto(`${demo.url}vanilla`)
-    await waitForStatus(tabB, 'authenticated')
+    const tabB = await openTab(env.profile, `${env.demo.url}vanilla`, 'authenticated')
     return { tabA, tabB }
   }
 
@@ -91,7 +70,7 @@ describeInBrowser('two tabs of one profile', () => {
     const { tabA, tabB } = await twoSignedInTabs()
     const first = await heldToken(tabA)
     expect((await heldToken(tabB)) === first, 'tab B holds tab A’s token').toBe(true)
-    const refreshesBefore = demo.count('POST /auth/refresh')
+    const refreshesBefore = env.demo.count('POST /auth/refresh')
 
     // Both tabs' charts reach the same due time; Web Locks let one refresh, the other waits and
     // takes the broadcast result.
@@ -99,12 +78,12 @@ describeInBrowser('two tabs of one profile', () => {
     const [tokenA, tokenB] = await Promise.all([heldToken(tabA), heldToken(tabB)])
 
     // On failure, say what reached the server (method, path, status: never a token).
-    const seen = demo.requests().map((r) => `${r.method} ${r.path} ${r.status}`)
-    expect(demo.count('POST /auth/refresh'), seen.join(', ')).toBe(refreshesBefore + 1)
+    const seen = env.demo.requests().map((r) => `${r.method} ${r.path} ${r.status}`)
+    expect(env.demo.count('POST /auth/refresh'), seen.join(', ')).toBe(refreshesBefore + 1)
     expect(tokenA === tokenB, 'both tabs hold the same new token').toBe(true)
     // No tab presented a rotated refresh token: reuse detection would have answered 401.
     expect(
-      demo
+      env.demo
         .requests()
         .filter((r) => r.path === '/auth/refresh')
         .map((r) => r.status),
@@ -119,21 +98,17 @@ describeInBrowser('two tabs of one profile', () => {
   }, 60_000)
 
   it('a tab that dies holding the refresh lock delays the others by a bounded wait, and never blocks them', async () => {
-    const tabA = await profile.context.newPage()
-    await tabA.goto(demo.url)
-    await waitForStatus(tabA, 'unauthenticated')
+    const tabA = await openTab(env.profile, env.demo.url, 'unauthenticated')
     await signIn(tabA)
     const first = await heldToken(tabA)
     // Tab A takes the refresh lock and never lets go: a tab stuck while holding it.
     await tabA.evaluate((name) => {
       void navigator.locks.request(name, () => new Promise<never>(() => {}))
     }, REFRESH_LOCK)
-    const tabB = await profile.context.newPage()
-    await tabB.goto(`${demo.url}vanilla`)
-    await waitForStatus(tabB, 'authenticated')
+    const tabB = await openTab(env.profile, `${env.demo.url}vanilla`, 'authenticated')
     const held = await tabB.evaluate(async () => (await navigator.locks.query()).held?.map((lock) => lock.name))
     expect(held, 'tab A holds the lock the client refreshes in').toContain(REFRESH_LOCK)
-    const refreshesBefore = demo.count('POST /auth/refresh')
+    const refreshesBefore = env.demo.count('POST /auth/refresh')
 
     // At the due time tab B asks for the lock; the wait ends at the request timeout as a
     // transient failure (refreshing → backingOff), with the reason in snapshot.error.
@@ -145,7 +120,7 @@ describeInBrowser('two tabs of one profile', () => {
     await expect.poll(() => testId(tabB, 'snapshot-error').textContent(), WAIT).toContain('request_timeout')
     expect(await history(tabB)).toEqual(expect.arrayContaining(['refreshing.requesting', 'refreshing.backingOff']))
     // It waited rather than refreshing without the lock.
-    expect(demo.count('POST /auth/refresh')).toBe(refreshesBefore)
+    expect(env.demo.count('POST /auth/refresh')).toBe(refreshesBefore)
 
     // The stuck tab goes away; the browser releases its lock, and tab B's next attempt gets it.
     await tabA.close()
@@ -158,10 +133,10 @@ describeInBrowser('two tabs of one profile', () => {
       { timeout: REQUEST_TIMEOUT_MS + REFRESH_DELAY_MS + WAIT.timeout },
     )
     expect(await tabB.evaluate(() => (window as unknown as DemoWindow).demo.auth.getSnapshot().error)).toBeNull()
-    const seen = demo.requests().map((r) => `${r.method} ${r.path} ${r.status}`)
-    expect(demo.count('POST /auth/refresh'), seen.join(', ')).toBe(refreshesBefore + 1)
+    const seen = env.demo.requests().map((r) => `${r.method} ${r.path} ${r.status}`)
+    expect(env.demo.count('POST /auth/refresh'), seen.join(', ')).toBe(refreshesBefore + 1)
     expect(
-      demo
+      env.demo
         .requests()
         .filter((r) => r.path === '/auth/refresh')
         .map((r) => r.status),
@@ -172,16 +147,14 @@ describeInBrowser('two tabs of one profile', () => {
   }, 60_000)
 
   it('"Open another tab" opens a tab that holds the same session, without a sign-in or a refresh', async () => {
-    const tabA = await profile.context.newPage()
-    await tabA.goto(demo.url)
-    await waitForStatus(tabA, 'unauthenticated')
+    const tabA = await openTab(env.profile, env.demo.url, 'unauthenticated')
     await signIn(tabA)
     const token = await heldToken(tabA)
-    const logins = demo.count('POST /auth/login')
-    const refreshes = demo.count('POST /auth/refresh')
+    const logins = env.demo.count('POST /auth/login')
+    const refreshes = env.demo.count('POST /auth/refresh')
 
     const [tabB] = await Promise.all([
-      profile.context.waitForEvent('page', WAIT),
+      env.profile.context.waitForEvent('page', WAIT),
       tabA.getByRole('button', { name: 'Open another tab' }).click(),
     ])
     await tabB.waitForLoadState()
@@ -189,8 +162,8 @@ describeInBrowser('two tabs of one profile', () => {
     await waitForStatus(tabB, 'authenticated')
 
     expect((await heldToken(tabB)) === token, 'the new tab holds tab A’s token').toBe(true)
-    expect(demo.count('POST /auth/login')).toBe(logins)
-    expect(demo.count('POST /auth/refresh')).toBe(refreshes)
+    expect(env.demo.count('POST /auth/login')).toBe(logins)
+    expect(env.demo.count('POST /auth/refresh')).toBe(refreshes)
     await expect.poll(() => testId(tabA, 'activity').textContent(), WAIT).toContain('Opened another tab')
     await tabA.getByRole('button', { name: 'Sign out' }).click()
     await waitForStatus(tabB, 'unauthenticated')
@@ -198,27 +171,23 @@ describeInBrowser('two tabs of one profile', () => {
   }, 60_000)
 
   it('a sign-in in tab A reaches tab B, already open and signed out, without a request from B', async () => {
-    const tabA = await profile.context.newPage()
-    await tabA.goto(demo.url)
-    await waitForStatus(tabA, 'unauthenticated')
-    const tabB = await profile.context.newPage()
-    await tabB.goto(`${demo.url}vanilla`)
-    await waitForStatus(tabB, 'unauthenticated')
-    const before = demo.requests().length
+    const tabA = await openTab(env.profile, env.demo.url, 'unauthenticated')
+    const tabB = await openTab(env.profile, `${env.demo.url}vanilla`, 'unauthenticated')
+    const before = env.demo.requests().length
 
     await signIn(tabA)
 
     await waitForStatus(tabB, 'authenticated')
     expect((await heldToken(tabB)) === (await heldToken(tabA)), 'tab B holds tab A’s token').toBe(true)
     // Only tab A's sign-in reached the server: tab B took the session from the broadcast.
-    const after = demo.requests().slice(before)
+    const after = env.demo.requests().slice(before)
     expect(after.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['POST /auth/login 200'])
     await Promise.all([tabA.close(), tabB.close()])
   }, 60_000)
 
   it('signs tab B out when tab A signs out', async () => {
     const { tabA, tabB } = await twoSignedInTabs()
-    const logouts = demo.count('POST /auth/logout')
+    const logouts = env.demo.count('POST /auth/logout')
 
     await tabA.getByRole('button', { name: 'Sign out' }).click()
 
@@ -226,7 +195,7 @@ describeInBrowser('two tabs of one profile', () => {
     expect(await heldToken(tabB)).toBeNull()
     await waitForStatus(tabA, 'unauthenticated')
     // One server sign-out, from tab A; tab B took the broadcast without a request.
-    expect(demo.count('POST /auth/logout')).toBe(logouts + 1)
+    expect(env.demo.count('POST /auth/logout')).toBe(logouts + 1)
     await Promise.all([tabA.close(), tabB.close()])
   }, 60_000)
 })
