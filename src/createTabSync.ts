@@ -38,6 +38,7 @@ export interface TabSync {
 interface WindowLike {
   addEventListener(type: 'storage', listener: (event: { key: string | null; newValue: string | null }) => void): void
   removeEventListener(type: 'storage', listener: (event: { key: string | null; newValue: string | null }) => void): void
+  localStorage?: { setItem(key: string, value: string): void }
 }
 
 function versionOf(data: unknown): unknown {
@@ -90,12 +91,19 @@ export function createTabSync(
   channel?.addEventListener('message', onMessage)
 
   const win = tabs.storageEvents ? (globalThis as unknown as WindowLike) : null
+  // Without a channel, a removed session key is ambiguous: a sign-out, or a tab whose session
+  // ended (`expired` clears the store too). Read as a sign-out, another tab's expiry would sign
+  // this tab out with no reason shown. So a sign-out also writes this key, and only that signs
+  // the other tabs out, as the channel's `signedOut` does; a removal alone is left to each tab's
+  // own next refresh, as with the channel.
+  const signOutKey = `${storageKey}:signedOut`
+  let signOuts = 0
   const onStorage = (event: { key: string | null; newValue: string | null }) => {
-    if (event.key !== storageKey) return
-    if (event.newValue === null) {
-      handlers.onSignedOut()
+    if (event.key === signOutKey) {
+      if (event.newValue !== null) handlers.onSignedOut()
       return
     }
+    if (event.key !== storageKey || event.newValue === null) return
     try {
       const { session, refreshTokenAt } = decodeStoredSession(event.newValue)
       handlers.onSession(session, refreshTokenAt)
@@ -129,6 +137,14 @@ export function createTabSync(
     },
     announceSignOut() {
       post({ v: TAB_PROTOCOL, from: tabId, type: 'signedOut' })
+      if (!win) return
+      signOuts += 1
+      try {
+        // A new value each time: the storage event fires only when the value changes.
+        win.localStorage?.setItem(signOutKey, `${tabId}:${signOuts}`)
+      } catch (error) {
+        handlers.report(new AuthError('could not tell the other tabs of the sign-out', { cause: error }))
+      }
     },
     close() {
       channel?.removeEventListener('message', onMessage)

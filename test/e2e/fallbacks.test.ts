@@ -160,7 +160,7 @@ describeInBrowser('without BroadcastChannel: the storage event carries the sessi
     await waitForStatus(tabB, 'unauthenticated')
     expect(await heldToken(tabB)).toBeNull()
     await waitForStatus(tabA, 'unauthenticated')
-    // One server sign-out, from tab A; tab B followed the removal of the stored session.
+    // One server sign-out, from tab A; tab B followed the sign-out mark tab A wrote.
     expect(sentSince(env.demo, from)).toEqual(['POST /auth/logout'])
   }, 60_000)
 })
@@ -173,83 +173,98 @@ const TTL = 12
 // refreshes certainly overlap: with Web Locks one would wait for the other; without, nothing does.
 const REFRESH_DELAY_MS = 2_000
 
-/*
- * BroadcastChannel stays: this isolates the Web Locks row of the table (a browser with
- * BroadcastChannel but without Web Locks, as Chromium before 69 and Firefox before 96 were), and
- * the storage event fallback is what the tests above cover.
+/**
+ * The race of two tabs with no Web Locks, on a platform that has `expected` (what the page reports
+ * once `remove` ran): with BroadcastChannel (Chromium before 69, Firefox before 96), or with
+ * neither (Safari before 15.4), where the `storage` event carries the session as well.
  */
-describeInBrowser('without Web Locks: two tabs may refresh at one expiry, never in a silent loop', () => {
-  const env = useDemoWithProfiles({ accessTokenTtl: TTL, refreshDelayMs: REFRESH_DELAY_MS }, async (profile) => {
-    await profile.context.addInitScript(withoutWebLocks)
-    await profile.context.addInitScript(countStorageListeners)
+function describeRaceWithoutWebLocks(
+  name: string,
+  remove: Array<() => void>,
+  expected: Awaited<ReturnType<typeof platform>>,
+) {
+  describeInBrowser(name, () => {
+    const env = useDemoWithProfiles({ accessTokenTtl: TTL, refreshDelayMs: REFRESH_DELAY_MS }, async (profile) => {
+      for (const script of remove) await profile.context.addInitScript(script)
+      await profile.context.addInitScript(countStorageListeners)
+    })
+
+    /** Asks the server (through the demo's origin) whether it still accepts `token`. */
+    const accepted = async (token: string) =>
+      (await fetch(`${env.demo.url}auth/me`, { headers: { Authorization: `Bearer ${token}` } })).status === 200
+
+    it('both tabs refresh at the expiry; they end both expired with the error shown, or on one valid session', async () => {
+      const tabA = await openTab(env.profile, env.demo.url, 'unauthenticated')
+      await signIn(tabA)
+      const tabB = await openTab(env.profile, `${env.demo.url}vanilla`, 'authenticated')
+      // The APIs are really gone, and the client listens for the storage event only without a channel.
+      for (const tab of [tabA, tabB]) expect(await platform(tab)).toEqual(expected)
+      const from = env.demo.requests().length
+      const refreshes = () => env.demo.count('POST /auth/refresh')
+      const refreshesBefore = refreshes()
+
+      // The weaker guarantee itself: at the due time each tab's own timer sends a refresh, and the
+      // in-tab lock does not keep the other tab's out (with Web Locks, twoTabs.test.ts sees one).
+      await expect
+        .poll(() => refreshes() - refreshesBefore, { timeout: (TTL / 2) * 1000 + WAIT.timeout })
+        .toBeGreaterThanOrEqual(2)
+      for (const tab of [tabA, tabB]) expect(await history(tab)).toContain('refreshing.requesting')
+
+      // The documented outcomes: with rotation and reuse detection the race revokes the family and
+      // both sessions end in `expired`; otherwise both tabs hold one session the server accepts.
+      // Anything else (a tab on a session the server refuses, a signed-out tab with no error, tabs
+      // on different sessions) is polled past until the bound, then reported as the last state.
+      const refused = new Set<string>()
+      // A refresh can still revoke the family until the REST server has answered it. One its tab
+      // withdrew while the demo server held it is logged 499 and never forwarded.
+      const inFlight = () => env.demo.requests().some((r) => r.path === '/auth/refresh' && r.status === 0)
+      const describeOutcome = async () => {
+        const [a, b] = await Promise.all([state(tabA), state(tabB)])
+        const [tokenA, tokenB] = await Promise.all([heldToken(tabA), heldToken(tabB)])
+        const settled = !inFlight()
+        if (a.status === 'expired' && b.status === 'expired') return 'both expired'
+        if (a.status === 'authenticated' && b.status === 'authenticated' && tokenA !== null && tokenA === tokenB) {
+          if (!settled) return 'both authenticated, a refresh still in flight'
+          if (!refused.has(tokenA) && (await accepted(tokenA))) return 'one valid session'
+          refused.add(tokenA)
+          return 'both authenticated on one session the server refuses'
+        }
+        const same = tokenA !== null && tokenA === tokenB ? 'the same token' : 'different tokens'
+        return `A ${a.status} (error ${a.error}), B ${b.status} (error ${b.error}), ${same}`
+      }
+      /** The last outcome the poll saw. */
+      let last = ''
+      const outcome = async () => (last = await describeOutcome())
+      // Bounded by the next due time after the race, and that refresh's answer.
+      const bound = (TTL / 2) * 1000 + REFRESH_DELAY_MS + WAIT.timeout
+      await expect.poll(outcome, { timeout: bound, interval: 250 }).toMatch(/^(both expired|one valid session)$/)
+
+      const seen = sentSince(env.demo, from).join(', ')
+      if (last === 'both expired') {
+        for (const tab of [tabA, tabB]) {
+          // The error says why the session ended, in the snapshot and on the page.
+          expect(await state(tab)).toEqual({ status: 'expired', error: 'session_expired' })
+          await expect.poll(() => testId(tab, 'snapshot-error').textContent(), WAIT).toContain('session_expired')
+          expect(await heldToken(tab)).toBeNull()
+          // Nothing is left to come back on a reload, and with no session no timer can refresh.
+          expect(await tab.evaluate((key) => localStorage.getItem(key), SESSION_KEY)).toBeNull()
+        }
+      } else {
+        for (const tab of [tabA, tabB]) expect(await state(tab)).toEqual({ status: 'authenticated', error: null })
+      }
+      // No loop: at most one refresh per tab per due time, and two due times have passed at most.
+      expect(refreshes() - refreshesBefore, seen).toBeLessThanOrEqual(4)
+    }, 90_000)
   })
+}
 
-  /** Asks the server (through the demo's origin) whether it still accepts `token`. */
-  const accepted = async (token: string) =>
-    (await fetch(`${env.demo.url}auth/me`, { headers: { Authorization: `Bearer ${token}` } })).status === 200
-
-  it('both tabs refresh at the expiry; they end both expired with the error shown, or on one valid session', async () => {
-    const tabA = await openTab(env.profile, env.demo.url, 'unauthenticated')
-    await signIn(tabA)
-    const tabB = await openTab(env.profile, `${env.demo.url}vanilla`, 'authenticated')
-    for (const tab of [tabA, tabB]) {
-      // Web Locks are really gone; the client keeps the channel and ignores the storage event.
-      expect(await platform(tab)).toEqual({ broadcastChannel: true, webLocks: false, storageListeners: 0 })
-    }
-    const from = env.demo.requests().length
-    const refreshes = () => env.demo.count('POST /auth/refresh')
-    const refreshesBefore = refreshes()
-
-    // The weaker guarantee itself: at the due time each tab's own timer sends a refresh, and the
-    // in-tab lock does not keep the other tab's out (with Web Locks, twoTabs.test.ts sees one).
-    await expect
-      .poll(() => refreshes() - refreshesBefore, { timeout: (TTL / 2) * 1000 + WAIT.timeout })
-      .toBeGreaterThanOrEqual(2)
-    for (const tab of [tabA, tabB]) expect(await history(tab)).toContain('refreshing.requesting')
-
-    // The documented outcomes: with rotation and reuse detection the race revokes the family and
-    // both sessions end in `expired`; otherwise both tabs hold one session the server accepts.
-    // Anything else (a tab on a session the server refuses, a signed-out tab with no error, tabs
-    // on different sessions) is polled past until the bound, then reported as the last state.
-    const refused = new Set<string>()
-    // A refresh can still revoke the family until the REST server has answered it. One its tab
-    // withdrew while the demo server held it is logged 499 and never forwarded.
-    const inFlight = () => env.demo.requests().some((r) => r.path === '/auth/refresh' && r.status === 0)
-    const describeOutcome = async () => {
-      const [a, b] = await Promise.all([state(tabA), state(tabB)])
-      const [tokenA, tokenB] = await Promise.all([heldToken(tabA), heldToken(tabB)])
-      const settled = !inFlight()
-      if (a.status === 'expired' && b.status === 'expired') return 'both expired'
-      if (a.status === 'authenticated' && b.status === 'authenticated' && tokenA !== null && tokenA === tokenB) {
-        if (!settled) return 'both authenticated, a refresh still in flight'
-        if (!refused.has(tokenA) && (await accepted(tokenA))) return 'one valid session'
-        refused.add(tokenA)
-        return 'both authenticated on one session the server refuses'
-      }
-      const same = tokenA !== null && tokenA === tokenB ? 'the same token' : 'different tokens'
-      return `A ${a.status} (error ${a.error}), B ${b.status} (error ${b.error}), ${same}`
-    }
-    /** The last outcome the poll saw. */
-    let last = ''
-    const outcome = async () => (last = await describeOutcome())
-    // Bounded by the next due time after the race, and that refresh's answer.
-    const bound = (TTL / 2) * 1000 + REFRESH_DELAY_MS + WAIT.timeout
-    await expect.poll(outcome, { timeout: bound, interval: 250 }).toMatch(/^(both expired|one valid session)$/)
-
-    const seen = sentSince(env.demo, from).join(', ')
-    if (last === 'both expired') {
-      for (const tab of [tabA, tabB]) {
-        // The error says why the session ended, in the snapshot and on the page.
-        expect(await state(tab)).toEqual({ status: 'expired', error: 'session_expired' })
-        await expect.poll(() => testId(tab, 'snapshot-error').textContent(), WAIT).toContain('session_expired')
-        expect(await heldToken(tab)).toBeNull()
-        // Nothing is left to come back on a reload, and with no session no timer can refresh.
-        expect(await tab.evaluate((key) => localStorage.getItem(key), SESSION_KEY)).toBeNull()
-      }
-    } else {
-      for (const tab of [tabA, tabB]) expect(await state(tab)).toEqual({ status: 'authenticated', error: null })
-    }
-    // No loop: at most one refresh per tab per due time, and two due times have passed at most.
-    expect(refreshes() - refreshesBefore, seen).toBeLessThanOrEqual(4)
-  }, 90_000)
-})
+describeRaceWithoutWebLocks(
+  'without Web Locks: two tabs may refresh at one expiry, never in a silent loop',
+  [withoutWebLocks],
+  { broadcastChannel: true, webLocks: false, storageListeners: 0 },
+)
+describeRaceWithoutWebLocks(
+  'without Web Locks or BroadcastChannel: the same, with the storage event carrying the session',
+  [withoutWebLocks, withoutBroadcastChannel],
+  { broadcastChannel: false, webLocks: false, storageListeners: 1 },
+)
