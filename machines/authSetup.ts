@@ -161,15 +161,19 @@ export const authSetup = setup({
   },
   delays: {
     refreshCheckDelay: ({ context }) => checkDelay(context.session, now(context), context.config.refreshMargin),
+    // Offline, a retry on the growing backoff could only fail again: wait the longest delay
+    // instead. `online` retries at once, and a wrong offline hint costs at most `maxDelay`.
     retryDelay: ({ context }) =>
-      backoffDelay(
-        context.config.retry,
-        context.attempt,
-        context.config.env.random(),
-        context.error instanceof AuthError && 'retryAfterMs' in context.error
-          ? (context.error.retryAfterMs as number | undefined)
-          : undefined,
-      ),
+      context.offline
+        ? context.config.retry.maxDelay
+        : backoffDelay(
+            context.config.retry,
+            context.attempt,
+            context.config.env.random(),
+            context.error instanceof AuthError && 'retryAfterMs' in context.error
+              ? (context.error.retryAfterMs as number | undefined)
+              : undefined,
+          ),
     claimsRetryDelay: ({ context }) => claimsDelay(context.config.retry, context.claimsAttempt),
     requestTimeout: ({ context }) => context.config.retry.requestTimeout,
   },

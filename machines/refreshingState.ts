@@ -126,13 +126,14 @@ export const refreshingState = authSetup.createStateConfig({
       ],
     },
     backingOff: {
-      // Offline, a retry on the timer could only fail again; the page's `online` (with its
-      // `session.check`), a caller's refresh() or getToken() starts the next request instead.
-      after: { retryDelay: { guard: ({ context }) => !context.offline, target: 'requesting' } },
+      // Offline, the delay is the longest one (authSetup's `retryDelay`), and `network.online`
+      // retries at once.
+      after: { retryDelay: 'requesting' },
       on: {
         // The page woke or the network came back: retry now rather than wait out the backoff.
         // getToken() never sends this here, so callers cannot turn backoff into a hot loop.
         'session.check': 'requesting',
+        'network.online': { target: 'requesting', actions: assign({ offline: false }) },
         'session.refresh': { target: 'requesting', actions: 'addWaiterForNextRequest' },
         'session.refreshTimeout': [
           {

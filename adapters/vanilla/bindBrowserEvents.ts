@@ -27,7 +27,7 @@ export interface BrowserEventsOptions {
  * valid token. A token that is not due makes the check a no-op.
  *
  * `offline` and `online` also reach the chart (`network.offline`, `network.online`): while
- * offline, a refresh that failed waits for the network instead of retrying on its backoff timer.
+ * offline, a refresh that failed retries at the longest backoff delay, and at once on `online`.
  *
  * Returns the function that removes the listeners. Without a window (server rendering) it binds
  * nothing.
@@ -55,7 +55,8 @@ export function bindBrowserEvents(client: Pick<AuthClient, 'actor'>, options: Br
     send('network.online')
     check()
   }
-  if (win.navigator?.onLine === false) onOffline()
+  // The chart may keep a flag from an earlier binding: say where the network is now.
+  send(win.navigator?.onLine === false ? 'network.offline' : 'network.online')
   win.document.addEventListener('visibilitychange', onVisibilityChange)
   win.addEventListener('offline', onOffline)
   win.addEventListener('online', onOnline)
@@ -63,5 +64,7 @@ export function bindBrowserEvents(client: Pick<AuthClient, 'actor'>, options: Br
     win.document.removeEventListener('visibilitychange', onVisibilityChange)
     win.removeEventListener('offline', onOffline)
     win.removeEventListener('online', onOnline)
+    // Unbound, nothing would ever say `online` again: leave the chart on its normal backoff.
+    send('network.online')
   }
 }

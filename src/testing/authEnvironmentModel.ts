@@ -39,6 +39,7 @@ export type AuthEnvironmentEvent =
   | { type: 'page.reloadsWithRevokedAccessToken' }
   | { type: 'server.answersAlreadyDueToken' }
   | { type: 'tabA.refreshTimesOutWhileBackingOff' }
+  | { type: 'page.wakesWhileBackingOff' }
   | { type: 'tabA.secondClaimsCallerTimesOut' }
   | { type: 'page.reloadsAsTheMarginNears' }
 
@@ -78,6 +79,7 @@ export const AUTH_ENVIRONMENT_EVENTS: ReadonlyArray<AuthEnvironmentEvent['type']
   'page.reloadsWithRevokedAccessToken',
   'server.answersAlreadyDueToken',
   'tabA.refreshTimesOutWhileBackingOff',
+  'page.wakesWhileBackingOff',
   'tabA.secondClaimsCallerTimesOut',
   'page.reloadsAsTheMarginNears',
 ]
@@ -260,6 +262,8 @@ export const authEnvironmentModel = setup({
         'server.answersAlreadyDueToken': { guard: 'calm', target: 'fresh', actions: 'refreshed' },
         // Offline and backing off with the token due, a refresh({ until }) caller gives up.
         'tabA.refreshTimesOutWhileBackingOff': { guard: 'calmButOffline', actions: 'observe' },
+        // Offline and backing off, the page becomes visible: the check retries at once.
+        'page.wakesWhileBackingOff': { guard: 'calmButOffline', actions: 'observe' },
         'clock.reachesExpiry': 'expired',
         'server.restarts': { guard: 'serverKnowsTokens', actions: assign({ server: 'restarted' }) },
         'server.changesClaims': { guard: 'claimsSame', actions: assign({ claims: 'changed' }) },

@@ -91,6 +91,21 @@ export const coverageSteps = {
     if (world.tabs.A.client.getSnapshot().session === null)
       world.violate('a timed-out caller in backoff dropped the session')
   },
+  'page.wakesWhileBackingOff': async (world) => {
+    // The request in flight when the network dropped fails; tab A backs off with its token due.
+    world.fake.release('refresh', 'transient')
+    await world.clock.flush()
+    // What authchart/vanilla's bindBrowserEvents sends when the page becomes visible.
+    world.tabs.A.client.actor.send({ type: 'session.check' })
+    if (!world.tabs.A.client.actor.getSnapshot().matches({ refreshing: 'requesting' })) {
+      world.violate('a session.check in backoff did not retry at once')
+    }
+    // Still offline: the retry fails too, and the session stays (I5).
+    world.fake.release('refresh', 'transient')
+    await world.clock.flush()
+    if (world.tabs.A.client.getSnapshot().session === null)
+      world.violate('a failed retry on waking dropped the session')
+  },
   'tabA.secondClaimsCallerTimesOut': async (world) => {
     const { client } = world.tabs.A
     const never = () => false

@@ -119,14 +119,14 @@ describe('bindBrowserEvents', () => {
     expect(auth.getSnapshot().status).toBe('authenticated')
   })
 
-  it("while 'offline', a failed refresh waits for the network instead of retrying on its timer", async () => {
+  it("while 'offline', a failed refresh waits the longest delay, and retries at once on 'online'", async () => {
     const { auth, adapter, clock } = await signedInAndBound()
     window.dispatchEvent(new Event('offline'))
     adapter.enqueue('refresh', 'transient')
     await clock.advance(HOUR - MINUTE) // due: the one attempt fails and backs off
     const attempts = adapter.calls.refresh
     expect(attempts).toBe(1)
-    await clock.advance(30_000) // past any backoff delay (1 s, doubling, capped at 30 s)
+    await clock.advance(29_000) // online, the first retry would have come after about 1 s
     expect(adapter.calls.refresh).toBe(attempts)
     expect(auth.actor.getSnapshot().matches({ refreshing: 'backingOff' })).toBe(true)
     // The held token still serves callers meanwhile (I1's backoff exception).
@@ -138,8 +138,9 @@ describe('bindBrowserEvents', () => {
     expect(auth.getSnapshot().status).toBe('authenticated')
   })
 
-  it('online, the same failed refresh retries on its backoff timer', async () => {
+  it("a wrong 'offline' costs at most the longest delay (30 s): the retry still comes", async () => {
     const { auth, adapter, clock } = await signedInAndBound()
+    window.dispatchEvent(new Event('offline')) // and `online` never comes
     adapter.enqueue('refresh', 'transient')
     await clock.advance(HOUR - MINUTE)
     await clock.advance(30_000)
@@ -147,18 +148,35 @@ describe('bindBrowserEvents', () => {
     expect(auth.getSnapshot().status).toBe('authenticated')
   })
 
-  it('a page opened offline (navigator.onLine false) starts offline', async () => {
+  it('online, the same failed refresh retries on its backoff timer', async () => {
+    const { auth, adapter, clock } = await signedInAndBound()
+    adapter.enqueue('refresh', 'transient')
+    await clock.advance(HOUR - MINUTE)
+    await clock.advance(2_000)
+    expect(adapter.calls.refresh).toBe(2)
+    expect(auth.getSnapshot().status).toBe('authenticated')
+  })
+
+  it('a page opened offline (navigator.onLine false) starts offline; unbinding clears it', async () => {
     const { auth, adapter, clock } = makeClient()
     auth.start()
     await clock.flush()
     await auth.signIn(credentials)
     const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' as const })
-    const unbind = bindBrowserEvents(auth, {
-      window: Object.assign(new EventTarget(), { document: doc, navigator: { onLine: false } }),
-    })
+    const offlineWindow = Object.assign(new EventTarget(), { document: doc, navigator: { onLine: false } })
+    const unbind = bindBrowserEvents(auth, { window: offlineWindow })
     adapter.enqueue('refresh', 'transient')
-    await clock.advance(HOUR - MINUTE + 30_000)
-    expect(adapter.calls.refresh).toBe(1)
+    await clock.advance(HOUR - MINUTE + 2_000)
+    expect(adapter.calls.refresh).toBe(1) // offline: the retry waits the longest delay
+
+    // A component that unbinds and binds again on a page that is online now: no stale flag.
     unbind()
+    adapter.enqueue('refresh', 'transient')
+    unbinds.push(bindBrowserEvents(auth, { window: Object.assign(new EventTarget(), { document: doc }) }))
+    await clock.flush() // binding says `online`: the backing-off refresh retries at once, and fails
+    expect(adapter.calls.refresh).toBe(2)
+    await clock.advance(4_000) // online: the next backoff is a few seconds, not 30
+    expect(adapter.calls.refresh).toBe(3)
+    expect(auth.getSnapshot().status).toBe('authenticated')
   })
 })
