@@ -118,6 +118,9 @@ export function createAuthEffects({
         ? latest
         : null
     const current = stored ?? { session: input.session, refreshTokenAt: input.refreshTokenAt }
+    // Timed out while reading: the lock is already released, and another tab may be sending
+    // this very refresh token.
+    if (signal.aborted) throw abortedError()
     if (stored === null || input.force) {
       const held = current.session
       const raw = await call('refresh', () => adapter.refresh(held, { signal, force: input.force }))

@@ -1,4 +1,4 @@
-import { createAuthClient, InvalidSessionError } from 'authchart'
+import { createAuthClient, createMemoryStorage, InvalidSessionError } from 'authchart'
 import { createFakeAdapter, createFakeClock, createFakeTabs } from 'authchart/testing'
 import { describe, expect, it } from 'vitest'
 import { credentials, HOUR, MINUTE } from '../fixtures/setupClient.js'
@@ -144,6 +144,37 @@ describe('cross-tab (I2 across tabs)', () => {
     expect(b.getSnapshot().session?.accessToken).not.toBe(first.accessToken)
     // A takes the new session from the broadcast: the stuck adapter never has to answer.
     expect(a.getSnapshot().session?.accessToken).toBe(b.getSnapshot().session?.accessToken)
+  })
+
+  it('a refresh that times out while reading the store under the lock never sends its token', async () => {
+    const clock = createFakeClock()
+    const adapter = createFakeAdapter({ clock })
+    const memory = createMemoryStorage()
+    // A store whose reads can be held: the read inside the lock outlives the request timeout.
+    let holdReads = false
+    const heldReads: Array<() => void> = []
+    const storage = {
+      getItem: (key: string) =>
+        holdReads
+          ? new Promise<string | null>((resolve) => heldReads.push(() => resolve(memory.getItem(key))))
+          : memory.getItem(key),
+      setItem: (key: string, value: string) => memory.setItem(key, value),
+      removeItem: (key: string) => memory.removeItem(key),
+    }
+    const tab = createAuthClient({ adapter, clock, storage, tabs: createFakeTabs(), random: () => 0.5 }).start()
+    await clock.flush()
+    await tab.signIn(credentials)
+    holdReads = true
+    await clock.advance(HOUR - MINUTE + 15_000) // due, then the request timeout, still reading
+    expect(tab.getSnapshot().error?.code).toBe('request_timeout')
+    holdReads = false
+    for (const release of heldReads.splice(0)) release()
+    await clock.flush()
+    // The abandoned attempt stopped at the read; only the backoff retry sends the token.
+    expect(adapter.calls.refresh).toBe(0)
+    await clock.advance(2_000)
+    expect(adapter.calls.refresh).toBe(1)
+    expect(tab.getSnapshot().status).toBe('authenticated')
   })
 
   it('stops listening when stopped', async () => {
