@@ -30,7 +30,7 @@ const clientOptionsSchema = z.object({
   tabs: z.optional(
     z.union([z.boolean(), z.object({ channel: z.optional(fn), locks: z.optional(z.looseObject({ request: fn })) })]),
   ),
-  inspect: z.optional(z.union([fn, z.looseObject({ next: fn })])),
+  inspect: z.optional(z.union([fn, z.looseObject({ next: z.optional(fn) })])),
   redactInspection: z.optional(z.boolean()),
   retry: z.optional(
     z.object({

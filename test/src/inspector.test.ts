@@ -34,8 +34,8 @@ describe('createAuthClient({ inspect })', () => {
     }
   })
 
-  it('rejects an inspect option that is neither a callback nor an observer, saying which option', () => {
-    expect(() => setupClient({ client: { inspect: {} as never } })).toThrow(InvalidOptionsError)
+  it('rejects an inspect option that is neither a callback nor an observer (its next a function), saying which option', () => {
+    expect(() => setupClient({ client: { inspect: { next: 'log' } as never } })).toThrow(InvalidOptionsError)
     expect(() => setupClient({ client: { inspect: 42 as never } })).toThrow(/createAuthClient options: inspect/)
   })
 })
