@@ -61,8 +61,8 @@ export interface AuthContext {
   waiters: RefreshWaiter[]
   signInId: number | null
   /**
-   * The platform said the network is gone (`network.offline`). A refresh backing off then waits
-   * for `network.online` or a `session.check` instead of retrying on its timer.
+   * The platform said the network is gone (`network.offline`). A failed refresh then backs off by
+   * the longest delay, and `network.online` retries it at once.
    */
   offline: boolean
 }
