@@ -79,10 +79,37 @@ export async function startTestDemo(options: DemoOptions = {}): Promise<Demo> {
   }
 }
 
-/** What {@link useDemoWithProfiles} sets up: read its fields inside tests and hooks. */
+/** What {@link useDemoWithProfiles} and {@link useDemoWithProfile} set up: read it inside tests and hooks. */
 export interface DemoWithProfiles {
   demo: Demo
   profile: Profile
+}
+
+function registerDemoAndProfile(
+  options: DemoOptions,
+  profilePerTest: boolean,
+  prepare?: (profile: Profile) => Promise<void>,
+): DemoWithProfiles {
+  const env = {} as DemoWithProfiles
+  const openProfile = async () => {
+    env.profile = await launchProfile()
+    await prepare?.(env.profile)
+  }
+  beforeAll(async () => {
+    env.demo = await startTestDemo(options)
+    if (!profilePerTest) await openProfile()
+  }, 60_000)
+  afterAll(async () => {
+    if (!profilePerTest) await env.profile?.close()
+    await env.demo?.close()
+  })
+  if (profilePerTest) {
+    beforeEach(openProfile, 60_000)
+    afterEach(async () => {
+      await env.profile?.close()
+    })
+  }
+  return env
 }
 
 /**
@@ -100,21 +127,20 @@ export function useDemoWithProfiles(
   options: DemoOptions = {},
   prepare?: (profile: Profile) => Promise<void>,
 ): DemoWithProfiles {
-  const env = {} as DemoWithProfiles
-  beforeAll(async () => {
-    env.demo = await startTestDemo(options)
-  }, 60_000)
-  afterAll(async () => {
-    await env.demo?.close()
-  })
-  beforeEach(async () => {
-    env.profile = await launchProfile()
-    await prepare?.(env.profile)
-  }, 60_000)
-  afterEach(async () => {
-    await env.profile?.close()
-  })
-  return env
+  return registerDemoAndProfile(options, true, prepare)
+}
+
+/**
+ * The same with one profile for the whole file, for suites whose tests build on each other.
+ *
+ * @example
+ * const env = useDemoWithProfile()
+ * it('signs in', async () => {
+ *   const page = await openTab(env.profile, env.demo.url, 'unauthenticated')
+ * })
+ */
+export function useDemoWithProfile(options: DemoOptions = {}): DemoWithProfiles {
+  return registerDemoAndProfile(options, false)
 }
 
 /** Opens a tab of `profile` at `url` and waits until its client settles in `status`. */

@@ -1,31 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Demo } from '../../examples/demo/startDemo.js'
-import {
-  describeInBrowser,
-  heldToken,
-  launchProfile,
-  type Profile,
-  signIn,
-  startTestDemo,
-  WAIT,
-  waitForStatus,
-} from './browser.js'
+import { expect, it } from 'vitest'
+import { describeInBrowser, heldToken, signIn, WAIT, waitForStatus, useDemoWithProfile } from './browser.js'
 
 describeInBrowser('the inspector switch', () => {
-  let demo: Demo
-  let profile: Profile
-
-  beforeAll(async () => {
-    demo = await startTestDemo()
-    profile = await launchProfile()
-  }, 60_000)
-  afterAll(async () => {
-    await profile?.close()
-    await demo?.close()
-  })
+  const env = useDemoWithProfile()
 
   it('streams the chart to the Stately inspector window with every token redacted', async () => {
-    const page = await profile.context.newPage()
+    const page = await env.profile.context.newPage()
     // The inspector window is stately.ai; stand in for it, keeping what the page posts to it.
     await page.addInitScript(() => {
       const posted: string[] = []
@@ -39,7 +19,7 @@ describeInBrowser('the inspector switch', () => {
         idle.splice(0).forEach((callback) => callback({ didTimeout: false, timeRemaining: () => 50 }))
       Object.assign(window, { inspected: posted, flushIdle })
     })
-    await page.goto(demo.url)
+    await page.goto(env.demo.url)
     await waitForStatus(page, 'unauthenticated')
     await page.getByLabel('XState inspector (tokens redacted)').check()
     // What the real inspector says once loaded; the adapter then sends what it held back.

@@ -1,36 +1,19 @@
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Demo } from '../../examples/demo/startDemo.js'
-import {
-  describeInBrowser,
-  launchProfile,
-  type Profile,
-  signIn,
-  startTestDemo,
-  testId,
-  WAIT,
-  waitForStatus,
-} from './browser.js'
+import { beforeAll, expect, it } from 'vitest'
+import { describeInBrowser, signIn, testId, WAIT, waitForStatus, useDemoWithProfile } from './browser.js'
 
 const shots = fileURLToPath(new URL('../../test-results/e2e/', import.meta.url))
 
 describeInBrowser('the demo in each main state (screenshots in test-results/e2e/)', () => {
-  let demo: Demo
-  let profile: Profile
+  const env = useDemoWithProfile()
   let page: Page
 
   beforeAll(async () => {
     await mkdir(shots, { recursive: true })
-    demo = await startTestDemo()
-    profile = await launchProfile()
-    page = await profile.context.newPage()
+    page = await env.profile.context.newPage()
   }, 60_000)
-  afterAll(async () => {
-    await profile?.close()
-    await demo?.close()
-  })
 
   const shoot = (target: Page, name: string) => target.screenshot({ path: `${shots}${name}.png`, fullPage: true })
   const click = (name: string) => page.getByRole('button', { name }).click()
@@ -42,7 +25,7 @@ describeInBrowser('the demo in each main state (screenshots in test-results/e2e/
     )
 
   it('signed out, then signed in', async () => {
-    await page.goto(demo.url)
+    await page.goto(env.demo.url)
     await waitForStatus(page, 'unauthenticated')
     await shoot(page, '01-unauthenticated')
     await signIn(page)
@@ -97,7 +80,7 @@ describeInBrowser('the demo in each main state (screenshots in test-results/e2e/
     })
     // Someone else spends the refresh token (a stolen copy, say); reuse detection then revokes
     // the family when the page presents it.
-    const stolen = await fetch(`${demo.url}auth/refresh`, {
+    const stolen = await fetch(`${env.demo.url}auth/refresh`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ refresh_token: refreshToken }),
@@ -112,8 +95,8 @@ describeInBrowser('the demo in each main state (screenshots in test-results/e2e/
 
   it('the vanilla page, and a sign-out in the other tab', async () => {
     await signIn(page)
-    const vanilla = await profile.context.newPage()
-    await vanilla.goto(`${demo.url}vanilla`)
+    const vanilla = await env.profile.context.newPage()
+    await vanilla.goto(`${env.demo.url}vanilla`)
     await waitForStatus(vanilla, 'authenticated')
     await expect.poll(() => testId(vanilla, 'expires').textContent(), WAIT).toMatch(/\d+\.\d s/)
     await shoot(vanilla, '08-vanilla-authenticated')

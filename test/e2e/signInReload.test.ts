@@ -1,40 +1,20 @@
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Demo } from '../../examples/demo/startDemo.js'
-import {
-  describeInBrowser,
-  heldToken,
-  launchProfile,
-  type Profile,
-  signIn,
-  startTestDemo,
-  testId,
-  waitForStatus,
-} from './browser.js'
+import { expect, it } from 'vitest'
+import { describeInBrowser, heldToken, signIn, testId, waitForStatus, useDemoWithProfile } from './browser.js'
 
 describeInBrowser('sign in, reload, still signed in', () => {
-  let demo: Demo
-  let profile: Profile
-
-  beforeAll(async () => {
-    demo = await startTestDemo()
-    profile = await launchProfile()
-  }, 60_000)
-  afterAll(async () => {
-    await profile?.close()
-    await demo?.close()
-  })
+  const env = useDemoWithProfile()
 
   it.each([
     ['the React page', ''],
     ['the vanilla page', 'vanilla'],
   ])('%s restores the stored session after a reload, then validates it at the server', async (_name, path) => {
-    const page = await profile.context.newPage()
-    await page.goto(demo.url + path)
+    const page = await env.profile.context.newPage()
+    await page.goto(env.demo.url + path)
     await waitForStatus(page, 'unauthenticated')
     await signIn(page)
     const token = await heldToken(page)
-    const logins = demo.count('POST /auth/login')
-    const validations = demo.count('GET /auth/me')
+    const logins = env.demo.count('POST /auth/login')
+    const validations = env.demo.count('GET /auth/me')
 
     await page.reload()
     await waitForStatus(page, 'authenticated')
@@ -45,9 +25,9 @@ describeInBrowser('sign in, reload, still signed in', () => {
       .locator('li')
       .evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.state))
     expect(states).toEqual(['restoring', 'validating', 'authenticated'])
-    expect(demo.count('POST /auth/login')).toBe(logins)
-    expect(demo.count('GET /auth/me')).toBe(validations + 1)
-    expect(demo.requests().at(-1)).toMatchObject({ method: 'GET', path: '/auth/me', status: 200, bearer: true })
+    expect(env.demo.count('POST /auth/login')).toBe(logins)
+    expect(env.demo.count('GET /auth/me')).toBe(validations + 1)
+    expect(env.demo.requests().at(-1)).toMatchObject({ method: 'GET', path: '/auth/me', status: 200, bearer: true })
     expect((await heldToken(page)) === token, 'the reloaded page holds the same token').toBe(true)
     await page.getByRole('button', { name: 'Sign out' }).click()
     await waitForStatus(page, 'unauthenticated')

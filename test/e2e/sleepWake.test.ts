@@ -1,17 +1,6 @@
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { Demo } from '../../examples/demo/startDemo.js'
-import {
-  describeInBrowser,
-  heldToken,
-  launchProfile,
-  type Profile,
-  signIn,
-  startTestDemo,
-  testId,
-  WAIT,
-  waitForStatus,
-} from './browser.js'
+import { expect, it } from 'vitest'
+import { describeInBrowser, heldToken, signIn, testId, WAIT, waitForStatus, useDemoWithProfile } from './browser.js'
 
 const TTL = 6
 // The demo server holds the refresh this long before processing it: an API request that did not
@@ -19,21 +8,11 @@ const TTL = 6
 const REFRESH_DELAY_MS = 1_000
 
 describeInBrowser('a tab put to sleep past expiry', () => {
-  let demo: Demo
-  let profile: Profile
-
-  beforeAll(async () => {
-    demo = await startTestDemo({ accessTokenTtl: TTL, refreshDelayMs: REFRESH_DELAY_MS })
-    profile = await launchProfile()
-  }, 60_000)
-  afterAll(async () => {
-    await profile?.close()
-    await demo?.close()
-  })
+  const env = useDemoWithProfile({ accessTokenTtl: TTL, refreshDelayMs: REFRESH_DELAY_MS })
 
   /** Asks the server (through the demo's origin) whether it still accepts `token`. */
   const accepted = async (token: string) =>
-    (await fetch(`${demo.url}auth/me`, { headers: { Authorization: `Bearer ${token}` } })).status === 200
+    (await fetch(`${env.demo.url}auth/me`, { headers: { Authorization: `Bearer ${token}` } })).status === 200
 
   /**
    * What a browser does to a tab on sleep and wake: flips `visibilityState` and says so. Returns
@@ -59,10 +38,10 @@ describeInBrowser('a tab put to sleep past expiry', () => {
     )
 
   it('refreshes on wake, and its first request carries a valid token', async () => {
-    const page = await profile.context.newPage()
+    const page = await env.profile.context.newPage()
     // Playwright's fake clock: the page's timers and Date, which the test can stop and move.
     await page.clock.install()
-    await page.goto(demo.url)
+    await page.goto(env.demo.url)
     await waitForStatus(page, 'unauthenticated')
     await signIn(page)
     const sleepyToken = await heldToken(page)
@@ -85,7 +64,7 @@ describeInBrowser('a tab put to sleep past expiry', () => {
     // Wake: the device clock has moved on; no timer has fired yet. The visibilitychange alone
     // must start the refresh, synchronously, and the API call made at once must wait for it.
     await page.clock.setSystemTime(asleepAt + 60_000)
-    const seenBefore = demo.requests().length
+    const seenBefore = env.demo.requests().length
     const stateOnWake = await setVisibility(page, 'visible', true)
     expect(stateOnWake).toContain('refreshing')
     await page.clock.resume()
@@ -95,7 +74,7 @@ describeInBrowser('a tab put to sleep past expiry', () => {
 
     // At the server, after wake: one refresh, then the API call, accepted the first time (no
     // 401 and no retry), and sent only once the refresh had been answered.
-    const afterWake = demo.requests().slice(seenBefore)
+    const afterWake = env.demo.requests().slice(seenBefore)
     expect(afterWake.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
       'POST /auth/refresh 200',
       'GET /auth/me 200',
