@@ -1,5 +1,11 @@
 import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate'
-import { AdapterError, AuthError, NotAuthenticatedError, type RejectionReason, SessionExpiredError } from '../src/errors.js'
+import {
+  AdapterError,
+  AuthError,
+  NotAuthenticatedError,
+  type RejectionReason,
+  SessionExpiredError,
+} from '../src/errors.js'
 import type { AuthUser, Session } from '../src/Session.js'
 import type {
   AuthContext,

@@ -97,7 +97,7 @@ export const coverageSteps = {
     await world.clock.flush()
     // What authchart/vanilla's bindBrowserEvents sends when the page becomes visible.
     world.tabs.A.client.notify('visible')
-    if (!world.tabs.A.client.actor.getSnapshot().matches({ refreshing: 'requesting' })) {
+    if ((world.tabs.A.client.actor.getSnapshot().value as { refreshing?: string }).refreshing !== 'requesting') {
       world.violate('a session.check in backoff did not retry at once')
     }
     // Still offline: the retry fails too, and the session stays (I5).

@@ -272,7 +272,12 @@ export function claimsKey(claims: Readonly<Claims> | null | undefined): string |
  * @example
  * findSecret(auth.getSnapshot(), new Set([refreshToken])) // null when the snapshot is clean
  */
-export function findSecret(value: unknown, secrets: ReadonlySet<string>, path = 'snapshot', seen = new Set<object>()): string | null {
+export function findSecret(
+  value: unknown,
+  secrets: ReadonlySet<string>,
+  path = 'snapshot',
+  seen = new Set<object>(),
+): string | null {
   if (typeof value === 'string') {
     for (const secret of secrets) if (value.includes(secret)) return path
     return null
