@@ -1,31 +1,27 @@
-// The suites Stryker runs against each mutant (`npm run test:mutation`, docs/mutation.md). Stryker's
-// vitest runner drives one Vitest instance; this config has no `projects`, so every test has one id
-// and runs once per mutant, on React 19 only. It keeps the aliases and the unhandled-rejection guard
-// of vitest.config.ts and leaves out the suites that start Chromium, Redis or child-process servers:
-// they cost seconds per mutant and reach the core only through paths the fast suites already cover.
+// The suites Stryker runs against each mutant (`npm run test:mutation`, docs/mutation.md).
+//
+// Stryker's vitest runner drives one Vitest instance; this config has no `projects`, so every
+// test has one id and runs once per mutant, on React 19 only. It keeps the aliases and the
+// unhandled-rejection guard of vitest.config.ts. It runs the core's own suites (test/src,
+// test/machines, test/races): the adapter suites start servers and child processes, test/model
+// takes minutes, and both reach the core only through paths these suites pin directly.
 import { defineConfig } from 'vitest/config'
+import { KillersFirstSequencer } from './test/setup/killersFirstSequencer.js'
 import base from './vitest.config.js'
 
 export default defineConfig({
   resolve: base.resolve,
   test: {
     setupFiles: ['test/setup/failOnUnhandledRejection.ts'],
-    // Tests run on fake time and finish in milliseconds; a mutant that hangs one fails it within 5 s
-    // (the report names it "timed out", so docs/mutation.md can tell such kills from assertions).
+    include: ['test/src/**/*.test.ts', 'test/machines/**/*.test.ts', 'test/races/**/*.test.ts'],
+    // One worker runs every file of a mutant's run. Isolating each file in a fresh worker
+    // re-imports xstate, zod and the core per file, which doubled the run; these suites share no
+    // module state (their global stubs are undone in afterEach).
+    isolate: false,
+    sequence: { sequencer: KillersFirstSequencer },
+    // Tests run on fake time and finish in milliseconds: a mutant that makes one hang fails it
+    // within 5 s, and the report says "timed out" so docs/mutation.md can tell it from an assertion.
     testTimeout: 5_000,
-    include: [
-      'test/src/**/*.test.ts',
-      'test/machines/**/*.test.ts',
-      'test/races/**/*.test.ts',
-      'test/bugs/**/*.test.ts',
-      'test/adapters/**/*.test.ts',
-      'test/adapters/**/*.test.tsx',
-    ],
-    exclude: [
-      'test/adapters/rest/redisInstances.test.ts',
-      'test/adapters/rest/restServer.test.ts',
-      'test/adapters/rest/seed002.test.ts',
-    ],
     provide: { reactMajor: '19' },
   },
 })
