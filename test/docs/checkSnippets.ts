@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { type Snippet, SnippetMarkerError, collectAllSnippets } from './collectSnippets.js'
 import { checkShellSnippet } from './checkShellSnippet.js'
+import type { SnippetRoutes } from './runSnippet.js'
 import { SNIPPET_TSCONFIG, type SnippetFile, typecheckSnippets } from './typecheckSnippets.js'
 
 /** What happened to one block. */
@@ -29,8 +30,8 @@ export interface CheckSnippetsOptions {
   repoRoot: string
   /** Where to look for Markdown files. Default: `repoRoot`. */
   docsRoot?: string
-  /** The base URL that `https://api.example.com` stands for when a snippet runs (a reference server). */
-  apiUrl: string
+  /** The local servers that the docs' example hosts stand for when a snippet runs. */
+  routes: SnippetRoutes
 }
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
@@ -87,11 +88,11 @@ const excerpt = (text: string) =>
  * test that reads the doc. A block marked `partial` is skipped and counted.
  *
  * @example
- * const report = await checkSnippets({ repoRoot: process.cwd(), apiUrl: server.url })
+ * const report = await checkSnippets({ repoRoot: process.cwd(), routes: { 'api.example.com': { url: server.url } } })
  * if (report.failures.length > 0) process.exitCode = 1
  */
 export async function checkSnippets(options: CheckSnippetsOptions): Promise<SnippetReport> {
-  const { repoRoot, apiUrl } = options
+  const { repoRoot, routes } = options
   const docsRoot = options.docsRoot ?? repoRoot
   const failures: string[] = []
   const outcomes: SnippetOutcome[] = []
@@ -168,9 +169,12 @@ export async function checkSnippets(options: CheckSnippetsOptions): Promise<Snip
       await writeFile(path, `${snippet.code}\nexport {}\n`)
       const file = { path, file: snippet.file, startLine: snippet.line, snippet }
       toTypecheck.push(file)
-      if (marker) continue // example / run-by: run elsewhere
       const names = declared(snippet.code)
-      if (snippet.marker === null && names.length === 0 && ext !== 'tsx') toRun.push(file)
+      if (marker?.kind === 'browser') {
+        outcomes.push({ snippet, result: 'checked', how: 'typechecked; not run: marked browser (needs a page)' })
+      } else if (marker) {
+        // example / run-by: counted above, run by their test
+      } else if (names.length === 0 && ext !== 'tsx') toRun.push(file)
       else {
         const why = ext === 'tsx' ? 'JSX needs a page' : `declares ${names.join(', ')}`
         outcomes.push({ snippet, result: 'checked', how: `typechecked; not run: ${why}` })
@@ -215,7 +219,7 @@ export async function checkSnippets(options: CheckSnippetsOptions): Promise<Snip
       ['--import', 'tsx', here('./runSnippet.ts'), file.path],
       {
         cwd: repoRoot,
-        env: { ...process.env, AUTHCHART_DOCS_API: apiUrl, TSX_TSCONFIG_PATH: tsconfig },
+        env: { ...process.env, AUTHCHART_DOCS_ROUTES: JSON.stringify(routes), TSX_TSCONFIG_PATH: tsconfig },
       },
     )
     if (code === 0) outcomes.push({ snippet, result: 'run', how: 'typechecked and run in Node' })

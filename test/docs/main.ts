@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startRestServer } from '../../examples/rest-server/startRestServer.js'
+import { startSupabaseEmulator } from '../fixtures/supabase/startSupabaseEmulator.js'
 import { checkSnippets } from './checkSnippets.js'
 
 // `npm run test:docs`: checks every code block of every Markdown file in the repository against
@@ -16,13 +17,22 @@ if (!existsSync(join(repoRoot, 'dist/src/index.d.ts'))) {
   process.exit(1)
 }
 
-// The API that the docs' https://api.example.com stands for: the reference server, on a durable
-// store in a temporary folder.
+// What the docs' example hosts stand for: https://api.example.com is the reference server, on a
+// durable store in a temporary folder; https://your-project.supabase.co is the GoTrue stand-in
+// (the docs' 'your-anon-key' becomes its anon key), both with the docs' user.
 const dataDir = await mkdtemp(join(tmpdir(), 'authchart-docs-api-'))
 const log: string[] = []
 const server = await startRestServer({ dataDir, log: (line) => log.push(line) })
+const supabase = await startSupabaseEmulator()
+supabase.gotrue.addUser('ada@example.com', 'lovelace')
 try {
-  const report = await checkSnippets({ repoRoot, apiUrl: server.url })
+  const report = await checkSnippets({
+    repoRoot,
+    routes: {
+      'api.example.com': { url: server.url },
+      'your-project.supabase.co': { url: supabase.url, substitute: { 'your-anon-key': supabase.anonKey } },
+    },
+  })
   const count = (result: string) => report.outcomes.filter((outcome) => outcome.result === result).length
   const [run, checkedOnly, partial] = [count('run'), count('checked'), count('partial')]
   process.stdout.write(
@@ -38,6 +48,6 @@ try {
     process.exitCode = 1
   }
 } finally {
-  await server.close()
+  await Promise.all([server.close(), supabase.close()])
   await rm(dataDir, { recursive: true, force: true })
 }
