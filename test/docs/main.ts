@@ -40,8 +40,7 @@ try {
       `${partial} marked partial, ${report.failures.length} failures\n`,
   )
   for (const outcome of report.outcomes) {
-    if (outcome.result !== 'run')
-      process.stdout.write(`  ${outcome.result}: ${outcome.snippet.file}:${outcome.snippet.line} (${outcome.how})\n`)
+    process.stdout.write(`  ${outcome.result}: ${outcome.snippet.file}:${outcome.snippet.line} (${outcome.how})\n`)
   }
   if (report.failures.length > 0) {
     process.stderr.write(`\n${report.failures.length} broken:\n${report.failures.map((f) => `  ${f}`).join('\n')}\n`)

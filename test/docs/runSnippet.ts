@@ -21,12 +21,12 @@ globalThis.fetch = (input: string | URL | Request, init?: RequestInit) => {
   const route = routes[url.hostname]
   if (!route) return realFetch(input, init)
   const headers = new Headers(request.headers)
-  for (const [name, value] of headers) {
+  headers.forEach((value, name) => {
     let replaced = value
     for (const [placeholder, real] of Object.entries(route.substitute ?? {}))
       replaced = replaced.replaceAll(placeholder, real)
     headers.set(name, replaced)
-  }
+  })
   const target = new URL(`${url.pathname}${url.search}`, route.url)
   return realFetch(
     new Request(target, {
