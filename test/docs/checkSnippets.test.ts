@@ -42,22 +42,28 @@ it('fails each broken block at its file and line, and counts what it checked, ra
     fence('ts', 'this is not TypeScript'), // 14-16
     fence('html', '<p>hi</p>'), // 17-19: a language it cannot check
     fence('json', '{ "ok": true }'), // 20-22
+    fence('ts', 'console.log(1 + 1) // 3'), // 23-25: prints 2, not what the comment says
+    fence('ts', "console.log('o' + 'k') // 'ok'"), // 26-28: prints what it says
   ].join('\n')
   writeFileSync(join(docsRoot, 'broken.md'), markdown)
 
   const report = await checkSnippets({ repoRoot, docsRoot, routes: {} })
 
   const failures = report.failures.map((failure) => failure.split('\n')[0])
-  expect(failures).toHaveLength(4)
+  expect(failures).toHaveLength(5)
   expect(failures).toEqual(
     expect.arrayContaining([
       expect.stringMatching(/^broken\.md:3: TS2322: Type 'string' is not assignable to type 'number'/),
       expect.stringMatching(/^broken\.md:7: the block failed when run \(exit 1\)/),
       expect.stringMatching(/^broken\.md:11: npm run no-such-script: no such script in package\.json/),
       expect.stringMatching(/^broken\.md:18: a `html` block the checker cannot check/),
+      expect.stringMatching(/^broken\.md:24: the block failed when run/),
     ]),
   )
   expect(report.failures.find((failure) => failure.startsWith('broken.md:7'))).toMatch(/boom at run time/)
+  expect(report.failures.find((failure) => failure.startsWith('broken.md:24'))).toMatch(
+    /the comment says this prints "3", but it printed "2"/,
+  )
   const results = report.outcomes.map((outcome) => `${outcome.snippet.line} ${outcome.result}`)
-  expect(results).toEqual(['15 partial', '21 checked'])
+  expect(results).toEqual(['15 partial', '21 checked', '27 run'])
 }, 60_000)

@@ -1,9 +1,14 @@
+import { readFileSync } from 'node:fs'
+import { basename } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { format } from 'node:util'
 
 // Runs one doc snippet as a program, the way a user would run it in Node, except that requests to
 // the docs' example hosts (https://api.example.com, https://your-project.supabase.co) go to the
 // local servers the checker started (AUTHCHART_DOCS_ROUTES, a JSON `SnippetRoutes`). Exits 0
 // once the snippet's top level has finished: its client's timers would otherwise keep it alive.
+// A line `console.log(…) // 'authenticated'` (a string, number, boolean or null after the `//`)
+// must print that value: the comment a reader trusts is checked.
 
 /** Example host → the local server standing in for it, and placeholder header values to replace. */
 export type SnippetRoutes = Record<string, { url: string; substitute?: Record<string, string> }>
@@ -47,5 +52,32 @@ process.on('unhandledRejection', (reason) => {
   process.exit(1)
 })
 
+const LITERAL = /console\.log\(.*\)\s*\/\/\s*(?:'([^']*)'|"([^"]*)"|(-?\d+(?:\.\d+)?|true|false|null))(?=$|[\s:;,])/
+const expected = new Map<number, string>()
+readFileSync(file, 'utf8')
+  .split('\n')
+  .forEach((text, index) => {
+    const match = LITERAL.exec(text)
+    if (match) expected.set(index + 1, (match[1] ?? match[2] ?? match[3]) as string)
+  })
+const printed = new Map<number, string[]>()
+const realLog = console.log
+const here = new RegExp(`${basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+)`)
+console.log = (...args: unknown[]) => {
+  const line = Number(here.exec(new Error().stack ?? '')?.[1])
+  if (line) printed.set(line, [...(printed.get(line) ?? []), format(...args)])
+  realLog(...args)
+}
+
 await import(pathToFileURL(file).href)
+for (const [line, want] of expected) {
+  const got = printed.get(line) ?? []
+  if (!got.includes(want)) {
+    process.stderr.write(
+      `${file}:${line}: the comment says this prints ${JSON.stringify(want)}, ` +
+        `but it printed ${got.length === 0 ? 'nothing' : got.map((text) => JSON.stringify(text)).join(', ')}\n`,
+    )
+    process.exit(1)
+  }
+}
 process.exit(0)
