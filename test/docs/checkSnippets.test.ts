@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, expect, it } from 'vitest'
+import { chromiumMissing } from '../e2e/launchProfile.js'
 import { checkSnippets } from './checkSnippets.js'
 import { collectSnippets } from './collectSnippets.js'
 
@@ -44,13 +45,21 @@ it('fails each broken block at its file and line, and counts what it checked, ra
     fence('json', '{ "ok": true }'), // 20-22
     fence('ts', 'console.log(1 + 1) // 3'), // 23-25: prints 2, not what the comment says
     fence('ts', "console.log('o' + 'k') // 'ok'"), // 26-28: prints what it says
+    '<!-- snippet: browser -->', // 29
+    fence('ts', "document.title = 'page'\nthrow new Error('broken in the page')"), // 30-33: fails in Chromium
   ].join('\n')
   writeFileSync(join(docsRoot, 'broken.md'), markdown)
 
   const report = await checkSnippets({ repoRoot, docsRoot, routes: {} })
 
   const failures = report.failures.map((failure) => failure.split('\n')[0])
-  expect(failures).toHaveLength(5)
+  // Without Chromium (outside CI) the page block is only typechecked, and says why.
+  const inChromium = !chromiumMissing || process.env.CI === 'true'
+  expect(failures).toHaveLength(inChromium ? 6 : 5)
+  if (inChromium) {
+    expect(failures).toContain('broken.md:31: the block failed in Chromium:')
+    expect(report.failures.find((failure) => failure.startsWith('broken.md:31'))).toMatch(/broken in the page/)
+  }
   expect(failures).toEqual(
     expect.arrayContaining([
       expect.stringMatching(/^broken\.md:3: TS2322: Type 'string' is not assignable to type 'number'/),
@@ -65,5 +74,5 @@ it('fails each broken block at its file and line, and counts what it checked, ra
     /the comment says this prints "3", but it printed "2"/,
   )
   const results = report.outcomes.map((outcome) => `${outcome.snippet.line} ${outcome.result}`)
-  expect(results).toEqual(['15 partial', '21 checked', '27 run'])
+  expect(results).toEqual(['15 partial', '21 checked', '27 run', ...(inChromium ? [] : ['31 checked'])])
 }, 60_000)

@@ -5,7 +5,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { type Snippet, SnippetMarkerError, collectAllSnippets } from './collectSnippets.js'
+import { chromiumMissing, chromiumPath } from '../e2e/launchProfile.js'
 import { checkShellSnippet } from './checkShellSnippet.js'
+import { runInBrowser } from './runInBrowser.js'
 import type { SnippetRoutes } from './runSnippet.js'
 import { SNIPPET_TSCONFIG, type SnippetFile, typecheckSnippets } from './typecheckSnippets.js'
 
@@ -82,7 +84,8 @@ const excerpt = (text: string) =>
 
 /**
  * Checks every fenced block of every Markdown file: TypeScript is typechecked against the built
- * package (imported by name, through its `exports`) and run when it is a complete program; shell
+ * package (imported by name, through its `exports`) and run when it is a complete program (one that
+ * declares nothing): in Node, or bundled in Chromium when it is JSX or marked `browser`; shell
  * lines must name real scripts, files and flags; JSON must parse; `output-of` blocks must be
  * what their command prints; `example:` blocks must be their file; `run-by`/`checked-by` name a
  * test that reads the doc. A block marked `partial` is skipped and counted.
@@ -116,8 +119,12 @@ export async function checkSnippets(options: CheckSnippetsOptions): Promise<Snip
   const tsconfig = join(dir, 'tsconfig.json')
   await writeFile(tsconfig, JSON.stringify(SNIPPET_TSCONFIG, null, 2))
 
+  // Packages the snippets may import that are only declared (thirdParty.d.ts), not installed.
+  const shims = await readFile(here('./thirdParty.d.ts'), 'utf8')
+  const notInstalled = [...shims.matchAll(/^declare module '([^']+)'/gm)].map((match) => match[1] as string)
   const toTypecheck: (SnippetFile & { snippet: Snippet })[] = []
   const toRun: (SnippetFile & { snippet: Snippet })[] = []
+  const toRunInBrowser: (SnippetFile & { snippet: Snippet })[] = []
   const pending: Promise<void>[] = []
 
   for (const snippet of snippets) {
@@ -170,15 +177,16 @@ export async function checkSnippets(options: CheckSnippetsOptions): Promise<Snip
       const file = { path, file: snippet.file, startLine: snippet.line, snippet }
       toTypecheck.push(file)
       const names = declared(snippet.code)
-      if (marker?.kind === 'browser') {
-        outcomes.push({ snippet, result: 'checked', how: 'typechecked; not run: marked browser (needs a page)' })
-      } else if (marker) {
-        // example / run-by: counted above, run by their test
-      } else if (names.length === 0 && ext !== 'tsx') toRun.push(file)
-      else {
-        const why = ext === 'tsx' ? 'JSX needs a page' : `declares ${names.join(', ')}`
+      if (marker && marker.kind !== 'browser') continue // example / run-by: counted above, run by their test
+      const missing = notInstalled.filter((name) => new RegExp(`from '${name}'`).test(snippet.code))
+      if (names.length > 0 || missing.length > 0) {
+        const why =
+          names.length > 0 ? `declares ${names.join(', ')}` : `imports ${missing.join(', ')}, not installed here`
         outcomes.push({ snippet, result: 'checked', how: `typechecked; not run: ${why}` })
-      }
+      } else if (marker?.kind === 'browser' || ext === 'tsx') {
+        if (!chromiumMissing || process.env.CI === 'true') toRunInBrowser.push(file)
+        else outcomes.push({ snippet, result: 'checked', how: `typechecked; not run: no Chromium at ${chromiumPath}` })
+      } else toRun.push(file)
       continue
     }
     if (snippet.marker?.kind === 'browser') {
@@ -229,6 +237,18 @@ export async function checkSnippets(options: CheckSnippetsOptions): Promise<Snip
           excerpt(`${stderr}\n${stdout}`),
       )
     }
+  }
+  const inBrowser = toRunInBrowser.filter((file) => !typeErrors.some((error) => error.path === file.path))
+  const browserResults = await runInBrowser(
+    repoRoot,
+    inBrowser.map((file) => file.path),
+    routes,
+  )
+  for (const file of inBrowser) {
+    const problem = browserResults.get(file.path)
+    if (problem === null) {
+      outcomes.push({ snippet: file.snippet, result: 'run', how: 'typechecked, bundled and run in Chromium' })
+    } else failures.push(`${at(file.snippet)}: the block failed in Chromium:\n${excerpt(problem ?? 'not run')}`)
   }
   await Promise.all(pending)
   if (failures.length === 0) await rm(dir, { recursive: true, force: true })

@@ -6,7 +6,7 @@ import { fromMarkdown } from 'mdast-util-from-markdown'
 /**
  * What the HTML comment right before a fence says about the block:
  * - `<!-- snippet: partial (why) -->`: deliberately incomplete, not checked, counted;
- * - `<!-- snippet: browser -->`: needs a page (`document`, `window.location`), so it is only typechecked;
+ * - `<!-- snippet: browser -->`: needs a page (`document`, `window.location`): run in Chromium, not Node;
  * - `<!-- snippet: output-of <command> -->`: the block is what the command prints;
  * - `<!-- snippet: run-by <path> -->` / `checked-by <path>`: a test at `path` reads this doc and runs or checks the block;
  * - `<!-- example: <path> -->`: the block is the file at `path` (a test that vitest runs).
