@@ -219,6 +219,9 @@ export async function checkSnippets(options: CheckSnippetsOptions): Promise<Snip
 
   const typeErrors = typecheckSnippets(dir, toTypecheck, [here('./thirdParty.d.ts')])
   failures.push(...typeErrors.map((error) => error.text))
+  // A block that does not typecheck is a failure, not also a block checked.
+  const mistyped = new Set(toTypecheck.filter((f) => typeErrors.some((e) => e.path === f.path)).map((f) => f.snippet))
+  outcomes.splice(0, outcomes.length, ...outcomes.filter((outcome) => !mistyped.has(outcome.snippet)))
   for (const file of toRun) {
     const { snippet } = file
     if (typeErrors.some((error) => error.path === file.path)) continue
