@@ -29,6 +29,34 @@ export async function benchHeapPerClient(count = 200) {
   return { clients: count, perClientKb }
 }
 
+/**
+ * CPU to create, start and sign in one client on the fake adapter and fake clock, averaged over
+ * `count` clients after as many to warm up. CPU time (`process.cpuUsage`, this process only) is the
+ * headline, as the machine is shared; wall time is beside it. Stopping is not counted.
+ */
+export async function benchCpuPerClient(count = 1_000) {
+  const clock = createFakeClock()
+  const adapter = createFakeAdapter({ clock, accessTokenTtl: HOUR })
+  const signInMany = async (n: number) => {
+    const clients = []
+    const cpu = process.cpuUsage()
+    const start = process.hrtime.bigint()
+    for (let i = 0; i < n; i++) {
+      const auth = createAuthClient({ adapter, clock, storage: createMemoryStorage(), tabs: false }).start()
+      await clock.flush()
+      await auth.signIn({ email: `user${i}@example.com`, password: 'pw' })
+      clients.push(auth)
+    }
+    const wallMs = Number(process.hrtime.bigint() - start) / 1e6
+    const { user, system } = process.cpuUsage(cpu)
+    for (const auth of clients) auth.stop()
+    return { cpuMs: (user + system) / 1000 / n, wallMs: wallMs / n }
+  }
+  await signInMany(count)
+  heap()
+  return { clients: count, ...(await signInMany(count)) }
+}
+
 /** An adapter that keeps nothing itself, so any growth measured is the client's. */
 function createStatelessAdapter(clock: { now(): number }): AuthAdapter<unknown> & { refreshes: number } {
   const issue = () => {
