@@ -309,6 +309,11 @@ export function createAuthClient<Credentials = unknown>(
       refreshCooldown: config.authFetch.refreshCooldown,
     }),
     on(type, listener) {
+      // The chart also emits internal events that carry the session (tokens included) to this
+      // facade; only the public ones may reach a listener.
+      if (type !== 'error' && type !== 'refreshRejected') {
+        throw new InvalidOptionsError(`auth.on: unknown event "${String(type)}"; use 'error' or 'refreshRejected'`)
+      }
       const subscription = actor.on(type, listener as never)
       return () => subscription.unsubscribe()
     },

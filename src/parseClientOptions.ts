@@ -56,6 +56,7 @@ const clientOptionsSchema = z.object({
       maxDelay: z.optional(positive),
       requestTimeout: z.optional(positive),
       claimsDelay: z.optional(positive),
+      maxRetryAfter: z.optional(nonNegative),
     }),
   ),
 })
@@ -80,6 +81,7 @@ export const DEFAULT_RETRY: RetryPolicy = {
   maxDelay: 30_000,
   requestTimeout: 15_000,
   claimsDelay: 250,
+  maxRetryAfter: 300_000,
 }
 
 /**

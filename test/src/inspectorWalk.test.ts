@@ -159,3 +159,13 @@ describe('inspection: nothing an observer can reach leads to a token or a creden
     auth.stop()
   })
 })
+
+describe('auth.on', () => {
+  it('delivers only the public events: the chart events that carry the session are refused', async () => {
+    const clock = createFakeClock()
+    const auth = createAuthClient({ adapter: createFakeAdapter({ clock }), clock, storage: createMemoryStorage() })
+    expect(() => auth.on('refresh.settled' as 'error', () => undefined)).toThrow(/unknown event "refresh.settled"/)
+    expect(() => auth.on('signIn.settled' as 'error', () => undefined)).toThrow(/unknown event/)
+    expect(auth.on('error', () => undefined)).toBeTypeOf('function')
+  })
+})
