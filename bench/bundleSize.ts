@@ -1,4 +1,4 @@
-// 5. Bundle size: each entry point bundled for the browser with esbuild, minified and gzipped,
+// 6. Bundle size: each entry point bundled for the browser with esbuild, minified and gzipped,
 // with and without xstate counted, beside the peers bundled the same way.
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'

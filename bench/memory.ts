@@ -1,4 +1,5 @@
-// 4. Memory: the heap a client holds after many refresh cycles on fake time must not grow.
+// 5. Memory and cost per client: the heap and CPU a signed-in client costs, and the heap a client
+// holds after many refresh cycles on fake time, which must not grow.
 import { type AuthAdapter, createAuthClient, createMemoryStorage } from 'authchart'
 import { createFakeAdapter, createFakeClock } from 'authchart/testing'
 

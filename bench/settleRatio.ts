@@ -1,4 +1,4 @@
-// 3b. The settle ratio: 1 000 callers ask for a token the moment it falls due, and the server
+// 4. The settle ratio: 1 000 callers ask for a token the moment it falls due, and the server
 // answers after a real delay. The time until every caller has settled, divided by one round trip
 // to the same server measured just before: 1.00 means the callers add nothing to the one refresh.
 // Real timers and real delays are fine here, never in tests.
@@ -11,7 +11,7 @@ import { createSharedStorage } from './memoryStorage.js'
 import { failedResult } from './refreshStorms.js'
 
 const CALLERS = 1_000
-const RUNS = 9
+const RUNS = 15
 const TTL_SECONDS = 3_600
 /** What is left of the token when the callers come: inside the 60 s margin, not yet expired. */
 const LEFT_MS = 5_000
