@@ -82,6 +82,7 @@ describe.skipIf(!redis.available)(`two server instances behind one Redis${redis.
     if (!a || !b) throw new Error('instances not started')
     const login = await fetch(`${a.url}/auth/login`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ email: 'ada@example.com', password: 'lovelace' }),
     })
     const { refresh_token } = (await login.json()) as { refresh_token: string }
