@@ -171,3 +171,18 @@ describe('refusal reasons', () => {
     }
   })
 })
+
+describe.skipIf(!redis.available)(`two instances on one Redis with reuseInterval 0${redis.label}`, () => {
+  it('one refresh token presented to both at once wins once, and the loser revokes the family', async () => {
+    const shared = () => ({ redisUrl: redisServer?.url })
+    const [a, b] = await Promise.all([
+      serverOnFakeTime(shared, { reuseInterval: 0 }),
+      serverOnFakeTime(shared, { reuseInterval: 0 }),
+    ])
+    const { refresh_token } = await a.login()
+    const answers = await Promise.all([a.refresh(refresh_token), b.refresh(refresh_token)])
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 401])
+    const winner = (await answers.find((answer) => answer.status === 200)?.json()) as TokenAnswer
+    expect(await refused(await a.refresh(winner.refresh_token))).toMatchObject({ reason: 'family_revoked' })
+  })
+})
