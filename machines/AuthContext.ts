@@ -1,4 +1,4 @@
-import type { AuthError } from '../src/errors.js'
+import type { AuthError, SessionExpiredError } from '../src/errors.js'
 import type { AuthUser, Claims, Session } from '../src/Session.js'
 
 /** A predicate over a new token's claims, for `refresh({ until })`. */
@@ -27,6 +27,8 @@ export interface AuthMachineInput {
   refreshMargin: number
   /** Whether the adapter refreshes with no refresh token in JS (cookie mode, Clerk). */
   refreshesWithoutToken: boolean
+  /** How long the backend's refresh tokens live (ms); `Infinity` when unknown. */
+  refreshTokenLifetime: number
   retry: RetryPolicy
   env: AuthEnv
 }
@@ -86,7 +88,7 @@ export type AuthEvent =
 
 export type AuthEmitted =
   | { type: 'error'; error: AuthError }
-  | { type: 'refreshRejected'; error: AuthError; tokenAge: number | null }
+  | { type: 'refreshRejected'; error: SessionExpiredError; tokenAge: number | null }
   | { type: 'refresh.settled'; id: number; error: AuthError | null; session: Session | null }
   | { type: 'signIn.settled'; id: number; error: AuthError | null }
 

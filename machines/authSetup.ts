@@ -1,5 +1,5 @@
 import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate'
-import { AuthError, NotAuthenticatedError } from '../src/errors.js'
+import { AdapterError, AuthError, NotAuthenticatedError, type RejectionReason, SessionExpiredError } from '../src/errors.js'
 import type { AuthUser, Session } from '../src/Session.js'
 import type {
   AuthContext,
@@ -25,6 +25,20 @@ export function asAuthError(value: unknown): AuthError {
 }
 
 export const now = (context: AuthContext) => context.config.env.now()
+
+/**
+ * The error a refused session ends with: the adapter's reason code when it gave one, the token's
+ * age, and whether the refusal looks like a lost server store (an unknown refresh token younger
+ * than the backend says they live).
+ */
+export function expiredBy(context: AuthContext, failure: unknown, fallback: RejectionReason): SessionExpiredError {
+  const cause = asAuthError(failure)
+  const reason = cause instanceof AdapterError && cause.reason !== undefined ? cause.reason : fallback
+  const tokenAge = context.refreshTokenAt === null ? null : now(context) - context.refreshTokenAt
+  const suspectedStoreLoss =
+    reason === 'refresh_token_unknown' && tokenAge !== null && tokenAge < context.config.refreshTokenLifetime
+  return new SessionExpiredError(reason, { cause: failure, tokenAge, suspectedStoreLoss })
+}
 export const due = (context: AuthContext) =>
   context.session !== null && isDue(context.session, now(context), context.config.refreshMargin)
 

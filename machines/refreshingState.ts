@@ -1,7 +1,7 @@
 import { assign, emit, enqueueActions } from 'xstate'
-import { AuthError, RequestTimeoutError, SessionExpiredError } from '../src/errors.js'
+import { AuthError, RequestTimeoutError, type SessionExpiredError } from '../src/errors.js'
 import type { Session } from '../src/Session.js'
-import { asAuthError, authSetup, due, emitSettlements, now } from './authSetup.js'
+import { asAuthError, authSetup, due, emitSettlements, expiredBy } from './authSetup.js'
 import { settleAll, settleOnSuccess } from './refreshWaiters.js'
 import { isNewerSession } from './sessionTiming.js'
 
@@ -68,14 +68,11 @@ export const refreshingState = authSetup.createStateConfig({
             guard: ({ event }) => asAuthError(event.error).kind === 'rejected',
             target: '#auth.expired',
             actions: [
-              assign({
-                error: ({ event }) => new SessionExpiredError('refresh_rejected', { cause: event.error }),
+              assign({ error: ({ context, event }) => expiredBy(context, event.error, 'refresh_rejected') }),
+              emit(({ context }) => {
+                const error = context.error as SessionExpiredError
+                return { type: 'refreshRejected' as const, error, tokenAge: error.tokenAge }
               }),
-              emit(({ context }) => ({
-                type: 'refreshRejected' as const,
-                error: context.error as AuthError,
-                tokenAge: context.refreshTokenAt === null ? null : now(context) - context.refreshTokenAt,
-              })),
               enqueueActions(({ context, enqueue }) => {
                 emitSettlements(enqueue, settleAll(context.waiters, context.error as AuthError).settled, null)
                 enqueue.assign({ waiters: [] })

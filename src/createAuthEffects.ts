@@ -9,7 +9,7 @@ import type { SessionStore, StoredSession } from './createSessionStore.js'
 import type { TabSync } from './createTabSync.js'
 import type { TokenSinks } from './createTokenSinks.js'
 import type { AuthError, AuthOperation } from './errors.js'
-import { parseSession, toInvalidSessionError } from './parseSession.js'
+import { checkFreshSession, parseSession, toInvalidSessionError } from './parseSession.js'
 import { type AuthUser, type Session, userSchema } from './Session.js'
 import type { TabLocks } from './TabTransport.js'
 
@@ -124,7 +124,7 @@ export function createAuthEffects({
     if (stored === null || input.force) {
       const held = current.session
       const raw = await call('refresh', () => adapter.refresh(held, { signal, force: input.force }))
-      const parsed = parseSession(raw, 'refresh response')
+      const parsed = checkFreshSession(parseSession(raw, 'refresh response'), clock.now(), 'refresh response')
       const rotated = parsed.refreshToken !== undefined && parsed.refreshToken !== held.refreshToken
       // A backend that does not rotate may omit the refresh token; keep the one we have.
       const session = rotated ? parsed : { ...parsed, refreshToken: held.refreshToken }
@@ -160,7 +160,7 @@ export function createAuthEffects({
 
       signInWithCredentials: fromPromise<SessionOutput, { credentials: unknown }>(async ({ input, signal }) => {
         const raw = await call('signIn', () => adapter.signIn(input.credentials, { signal }))
-        const session = parseSession(raw, 'sign-in response')
+        const session = checkFreshSession(parseSession(raw, 'sign-in response'), clock.now(), 'sign-in response')
         const output = await storeSession(session, clock.now(), signal)
         await recordRotation(output)
         return output

@@ -1,4 +1,4 @@
-import { defaultClassify } from 'authchart'
+import { type Classification, defaultClassify } from 'authchart'
 import { RestHttpError } from './RestHttpError.js'
 
 // Until the core exports them (issue 13), the shapes of authchart's `RejectionReason` and

@@ -79,7 +79,7 @@ step('fresh claims: the org is created server-side; wait for a token that carrie
 adapter.enqueue('refresh', 'ok', { claims: { activeOrgId: 'org-42' } })
 const fresh = auth.refresh({ force: true, until: (c) => c.activeOrgId === 'org-42', description: 'activeOrgId' })
 await clock.advance(1_000)
-say(`  refresh({ until }) → ${nameOf((await fresh).accessToken)} with activeOrgId=${(await fresh).claims.activeOrgId}`)
+say(`  refresh({ until }) → ${nameOf(await auth.getToken())} with activeOrgId=${(await fresh).claims.activeOrgId}`)
 
 step('the server restarts and has lost its in-memory refresh tokens (seed 002)')
 adapter.forgetRefreshTokens()

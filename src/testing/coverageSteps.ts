@@ -1,6 +1,6 @@
 import { ClaimsTimeoutError } from '../errors.js'
 import type { AuthEnvironmentEvent } from './authEnvironmentModel.js'
-import { type AuthWorld, STEP } from './createAuthWorld.js'
+import { type AuthWorld, claimsKey, STEP } from './createAuthWorld.js'
 import { expectEnded, releaseUntil, reloadBothWith, statusOf, tokenlessSession, track } from './scenarioHelpers.js'
 
 type Step = (world: AuthWorld, expectSuccess: boolean) => Promise<void>
@@ -27,7 +27,7 @@ export const coverageSteps = {
     await expectEnded(world, 'validation_rejected', 'a rejected stored session with no refresh token')
   },
   'page.reloadsWithRevokedAccessToken': async (world) => {
-    const before = world.tabs.A.client.getSnapshot().session?.accessToken
+    const before = claimsKey(world.tabs.A.client.getSnapshot().claims)
     world.fake.hold('validate')
     world.reopen('A')
     await world.clock.flush()
@@ -38,8 +38,8 @@ export const coverageSteps = {
       world.violate(`a rejected validation with a refresh token left tab A ${statusOf(world.tabs.A)}, not refreshing`)
     }
     await releaseUntil(world, () => statusOf(world.tabs.A) !== 'refreshing', 10)
-    const after = world.tabs.A.client.getSnapshot().session?.accessToken
-    if (after === undefined || after === before) world.violate('tab A kept the access token the server rejected')
+    const after = claimsKey(world.tabs.A.client.getSnapshot().claims)
+    if (after === null || after === before) world.violate('tab A kept the access token the server rejected')
   },
   'page.reloadsAsTheMarginNears': async (world) => {
     const session = world.tabs.A.client.getSnapshot().session
@@ -96,7 +96,7 @@ export const coverageSteps = {
     world.fake.release('refresh', 'transient')
     await world.clock.flush()
     // What authchart/vanilla's bindBrowserEvents sends when the page becomes visible.
-    world.tabs.A.client.actor.send({ type: 'session.check' })
+    world.tabs.A.client.notify('visible')
     if (!world.tabs.A.client.actor.getSnapshot().matches({ refreshing: 'requesting' })) {
       world.violate('a session.check in backoff did not retry at once')
     }

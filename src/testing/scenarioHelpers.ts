@@ -52,7 +52,8 @@ export function tokenlessSession(iat: number, exp: number) {
 }
 
 // Both tabs reload onto the stored session, so neither keeps an older one in memory.
-export async function reloadBothWith(world: AuthWorld, stored: object) {
+export async function reloadBothWith(world: AuthWorld, stored: { accessToken: string }) {
+  world.secrets.add(stored.accessToken)
   await world.profile.storage.setItem(world.storageKey, JSON.stringify(stored))
   world.reopen('A')
   world.reopen('B')

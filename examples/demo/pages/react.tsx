@@ -22,8 +22,17 @@ function useNow(everyMs: number) {
   return now
 }
 
+// The snapshot carries no token: the page shows a fingerprint of the one its token sink received,
+// as a realtime socket or an API client would get it.
+function useTokenFingerprint() {
+  const [fingerprint, setFingerprint] = useState<string | null>(null)
+  useEffect(() => auth.addTokenSink((token) => setFingerprint(token === null ? null : tokenHash(token))), [])
+  return fingerprint
+}
+
 function SessionCard() {
   const snapshot = useAuth()
+  const fingerprint = useTokenFingerprint()
   const { chartState } = useView()
   const now = useNow(250)
   const session = snapshot.session
@@ -42,7 +51,7 @@ function SessionCard() {
         <dt>user</dt>
         <dd data-testid="user">{snapshot.user?.email ?? '—'}</dd>
         <dt>access token</dt>
-        <dd data-testid="token">{session ? `#${tokenHash(session.accessToken)} (fingerprint)` : 'none'}</dd>
+        <dd data-testid="token">{fingerprint ? `#${fingerprint} (fingerprint)` : 'none'}</dd>
         <dt>expires in</dt>
         <dd data-testid="expires">
           {session ? seconds(left) : '—'}

@@ -34,8 +34,9 @@ watch(
   (email) => text('user', email),
 )
 text('user', auth.getSnapshot().user?.email ?? '—')
+// The snapshot carries no token: show a fingerprint of the one the token sink received.
+auth.addTokenSink((token) => text('token', token === null ? 'none' : `#${tokenHash(token)} (fingerprint)`))
 const showToken = (s: AuthSnapshot) => {
-  text('token', s.session ? `#${tokenHash(s.session.accessToken)} (fingerprint)` : 'none')
   text('plan', s.session ? String(s.session.claims.plan ?? 'not set (try Update claims)') : '—')
 }
 watch(
