@@ -1,17 +1,5 @@
-import { type Classification, defaultClassify } from 'authchart'
+import { type Classification, defaultClassify, type RejectionReason } from 'authchart'
 import { RestHttpError } from './RestHttpError.js'
-
-// Until the core exports them (issue 13), the shapes of authchart's `RejectionReason` and
-// `Classification`, declared here only.
-type RejectionReason =
-  | 'token_reused'
-  | 'family_revoked'
-  | 'refresh_token_unknown'
-  | 'validation_rejected'
-  | 'token_expired'
-  | 'no_refresh_token'
-  | 'refresh_rejected'
-type Classification = 'rejected' | 'transient' | { kind: 'rejected'; reason: RejectionReason }
 
 // Statuses that mean "ask again later": request timeout, too early, too many requests.
 const RETRYABLE_4XX = new Set([408, 425, 429])

@@ -179,11 +179,7 @@ export function createRestAdapter(options: RestAdapterOptions): AuthAdapter<Rest
   return {
     name: 'rest',
     refreshesWithoutToken: cookieMode,
-    // The core takes only the kind until the rejection reasons of issue 13 land in it.
-    classify: (error) => {
-      const classified = classifyRestError(error)
-      return typeof classified === 'string' ? classified : classified.kind
-    },
+    classify: classifyRestError,
 
     async signIn(credentials, { signal }) {
       const { body, arrivedAt } = await request(

@@ -49,6 +49,13 @@ const sqliteArgs = () => {
   return ['--data-dir', dir]
 }
 
+/** The refresh token the client holds, read where it keeps it: snapshots carry no tokens. */
+async function heldRefreshToken(env: ReturnType<typeof restClient>): Promise<string> {
+  const stored = JSON.parse((await env.storage.getItem('authchart.session')) ?? '{}') as { refreshToken?: unknown }
+  if (typeof stored.refreshToken !== 'string') throw new Error('the client holds no refresh token')
+  return stored.refreshToken
+}
+
 /**
  * Runs the due refresh with its answer lost, then lets the chart's backoff (750 ms on the fake
  * clock, with jitter fixed at 0.5) send the retry, and resolves with where the client settles.
@@ -69,20 +76,20 @@ describe('a rotation whose answer is lost, on the SQLite store', () => {
     const env = restClient(proxy.url)
     await env.clock.flush()
     await env.auth.signIn(ada)
-    const spent = env.auth.getSnapshot().session?.refreshToken
+    const spent = await heldRefreshToken(env)
 
     const after = await refreshWithLostAnswer(env, proxy)
     expect(after.status).toBe('authenticated')
     expect(after.error).toBeNull()
     expect(proxy.seen).toEqual(['/auth/login 200', '/auth/refresh 200 lost', '/auth/refresh 200'])
     expect(api.log.join('')).toMatch(/refresh replayed within the reuse interval/)
-    const successor = after.session?.refreshToken
+    const successor = await heldRefreshToken(env)
     expect(successor).not.toBe(spent)
 
     // The successor is the family's live token: the next refresh rotates it as usual.
     const next = await runDueRefresh(env)
     expect(next.status).toBe('authenticated')
-    expect(next.session?.refreshToken).not.toBe(successor)
+    expect(await heldRefreshToken(env)).not.toBe(successor)
     expect(
       (await fetch(`${api.url}/auth/me`, { headers: { Authorization: `Bearer ${await env.auth.getToken()}` } })).status,
     ).toBe(200)
@@ -99,6 +106,7 @@ describe('a rotation whose answer is lost, on the SQLite store', () => {
     const after = await refreshWithLostAnswer(env, proxy)
     expect(after.status).toBe('expired')
     expect(after.error).toBeInstanceOf(SessionExpiredError)
+    expect((after.error as SessionExpiredError).reason).toBe('token_reused')
     expect(after.error?.message).toMatch(/refresh token reuse detected/)
     expect(proxy.seen).toEqual(['/auth/login 200', '/auth/refresh 200 lost', '/auth/refresh 401'])
     env.auth.stop()

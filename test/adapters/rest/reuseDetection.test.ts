@@ -52,7 +52,7 @@ it('two clients sharing one refresh token cause a family revocation, reported as
   const b = tabB.auth.getSnapshot()
   expect(b.status).toBe('expired')
   expect(b.error).toBeInstanceOf(SessionExpiredError)
-  expect((b.error as SessionExpiredError).reason).toBe('refresh_rejected')
+  expect((b.error as SessionExpiredError).reason).toBe('token_reused')
   expect(b.error?.message).toMatch(/refresh token reuse detected/)
 
   // The family is gone: tab A's fresh tokens are revoked too, access and refresh alike.
@@ -61,6 +61,7 @@ it('two clients sharing one refresh token cause a family revocation, reported as
   await expect(tabA.auth.refresh({ force: true })).rejects.toThrow(/revoked after refresh token reuse/)
   const a = tabA.auth.getSnapshot()
   expect(a.status).toBe('expired')
+  expect((a.error as SessionExpiredError).reason).toBe('family_revoked')
   expect(a.error?.message).toMatch(/session revoked after refresh token reuse was detected/)
   tabA.auth.stop()
   tabB.auth.stop()
