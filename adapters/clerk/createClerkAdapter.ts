@@ -1,5 +1,5 @@
 import { createClerkExpiry } from './createClerkExpiry.js'
-import { rejected, relabel } from './clerkErrors.js'
+import { endedReason, rejected, relabel } from './clerkErrors.js'
 import {
   AdapterError,
   type AuthOperation,
@@ -113,7 +113,11 @@ export function createClerkAdapter(clerk: ClerkLike, options: ClerkAdapterOption
       session.getToken(template === undefined ? { skipCache } : { template, skipCache }),
     )
     const token = parseClerkToken(raw)
-    if (token === null) throw rejected(operation, 'Clerk returned no token; the session has ended')
+    if (token === null) {
+      // A session that ran out (`expired`) says nothing more; one ended on purpose was revoked.
+      const { status } = session
+      throw rejected(operation, `Clerk returned no token; the session has ended (${status})`, endedReason(status))
+    }
     return token
   }
 
@@ -180,7 +184,15 @@ export function createClerkAdapter(clerk: ClerkLike, options: ClerkAdapterOption
 
     async refresh(_session, { signal, force }) {
       const found = readSession('refresh')
-      if (found === null) throw rejected('refresh', 'Clerk has no active session (signed out or ended)')
+      // Signed out in Clerk (here, in another tab, or revoked on the server): the session is gone.
+      if (found === null) {
+        const status = clerk.session?.status ?? 'signed out'
+        throw rejected(
+          'refresh',
+          `Clerk has no active session (${status})`,
+          endedReason(clerk.session?.status ?? 'ended'),
+        )
+      }
       if (!force && !stale) return issue(found, { force: false, fresh: false }, signal, 'refresh')
       return issue(found, { force, fresh: true }, signal, 'refresh')
     },
