@@ -14,6 +14,8 @@ export interface RetryPolicy {
   requestTimeout: number
   /** First delay between forced refreshes while waiting for claims; doubled, capped at 8x. */
   claimsDelay: number
+  /** The longest server `Retry-After` honoured; a longer one is cut to this. */
+  maxRetryAfter: number
 }
 
 /** What the chart reads from the world: time and randomness, both injected. */
@@ -57,6 +59,12 @@ export interface AuthContext {
   endedSession: Session | null
   attempt: number
   claimsAttempt: number
+  /**
+   * The earliest time the next refresh request may go out after a transient failure: the
+   * backoff, or the server's `Retry-After` (capped). No event starts a request before it; 0 when
+   * nothing failed.
+   */
+  retryAt: number
   /** The generation of the latest refresh request started. */
   gen: number
   inflightForce: boolean

@@ -27,6 +27,7 @@ export const authMachine = authSetup.createMachine({
     endedSession: null,
     attempt: 0,
     claimsAttempt: 0,
+    retryAt: 0,
     gen: 0,
     inflightForce: false,
     waiters: [],

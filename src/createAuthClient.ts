@@ -31,7 +31,6 @@ import { parseClientOptions, parseRefreshOptions, type RefreshOptions } from './
 import { checkFreshSession, parseSession } from './parseSession.js'
 import { resolveStorage } from './resolveStorage.js'
 import { resolveTabs } from './resolveTabs.js'
-import type { Session } from './Session.js'
 import { toSessionInfo } from './toSessionInfo.js'
 
 /** The events `auth.on` delivers. */
@@ -96,13 +95,14 @@ export function createAuthClient<Credentials = unknown>(
   const config = parseClientOptions(options)
   const clock = options.clock ?? defaultClock
   const logger = options.logger ?? consoleLogger
-  const store = createSessionStore(resolveStorage(options.storage, logger), config.storageKey)
+  const storage = resolveStorage(options.storage, logger)
+  const store = createSessionStore(storage, config.storageKey)
   const report = (error: AuthError) => {
     if (actor.getSnapshot().status === 'active') actor.send({ type: 'effect.failed', error })
     else logger.error(`${error.code}: ${error.message}`)
   }
   const sinks = createTokenSinks(report)
-  const tabs = resolveTabs(options.tabs ?? true, config.storageKey)
+  const tabs = resolveTabs(options.tabs ?? true, config.storageKey, storage)
   const tabId = globalThis.crypto?.randomUUID?.() ?? `${clock.now()}-${Math.random()}`
   // The channel listens only while the client runs; before start() and after stop() this tab
   // neither hears nor speaks.
@@ -303,8 +303,17 @@ export function createAuthClient<Credentials = unknown>(
       getToken: () => client.getToken(),
       refresh: (o) => client.refresh(o),
       fetch: () => options.fetch ?? globalThis.fetch,
+      now: () => clock.now(),
+      warn: (message) => logger.warn(message),
+      origins: config.authFetch.origins,
+      refreshCooldown: config.authFetch.refreshCooldown,
     }),
     on(type, listener) {
+      // The chart also emits internal events that carry the session (tokens included) to this
+      // facade; only the public ones may reach a listener.
+      if (type !== 'error' && type !== 'refreshRejected') {
+        throw new InvalidOptionsError(`auth.on: unknown event "${String(type)}"; use 'error' or 'refreshRejected'`)
+      }
       const subscription = actor.on(type, listener as never)
       return () => subscription.unsubscribe()
     },

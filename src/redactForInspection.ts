@@ -22,6 +22,14 @@ const REDACTED = '[redacted]'
 const REMEMBERED = 16
 const MIN_SECRET_LENGTH = 8
 
+/** A redacted copy of an actor's snapshot: its status and value as they are, data redacted. */
+export interface InspectedSnapshot {
+  readonly status: string
+  readonly value?: unknown
+  readonly context?: unknown
+  readonly [key: string]: unknown
+}
+
 /**
  * A read-only stand-in for an XState actor ref, built for inspectors: the ids and the definition
  * an inspector draws from, and snapshots, persisted snapshots, emitted events and children
@@ -35,10 +43,12 @@ export interface InspectedActorRef {
   readonly logic: { readonly config: unknown }
   readonly _parent: InspectedActorRef | undefined
   readonly system: { get(systemId: string): InspectedActorRef | undefined }
-  getSnapshot(): any
-  getPersistedSnapshot(): any
-  subscribe(observer?: ((snapshot: any) => void) | { next?: (snapshot: any) => void }): { unsubscribe(): void }
-  on(type: string, handler: (event: any) => void): { unsubscribe(): void }
+  getSnapshot(): InspectedSnapshot
+  getPersistedSnapshot(): unknown
+  subscribe(observer?: ((snapshot: InspectedSnapshot) => void) | { next?: (snapshot: InspectedSnapshot) => void }): {
+    unsubscribe(): void
+  }
+  on(type: string, handler: (event: unknown) => void): { unsubscribe(): void }
   toJSON(): { xstate$$type: 1; id: string }
 }
 
@@ -141,12 +151,14 @@ export function createRedactor(): Redactor {
     if (value instanceof Error) {
       const out = Object.create(Object.getPrototypeOf(value) as object) as Record<string, unknown>
       seen.set(value, out)
-      for (const key of ['name', 'message', 'stack']) {
+      const define = (key: string, item: unknown, enumerable: boolean) =>
+        Object.defineProperty(out, key, { value: item, enumerable, writable: true, configurable: true })
+      for (const key of ['message', 'stack']) {
         const text = (value as unknown as Record<string, unknown>)[key]
-        if (typeof text === 'string') Object.defineProperty(out, key, { value: redactString(text), enumerable: false })
+        if (typeof text === 'string') define(key, redactString(text), false)
       }
-      for (const [key, item] of Object.entries(value)) out[key] = field(key, item, seen)
-      if ('cause' in value) Object.defineProperty(out, 'cause', { value: copy(value.cause, seen), enumerable: false })
+      for (const [key, item] of Object.entries(value)) define(key, field(key, item, seen), true)
+      if ('cause' in value) define('cause', copy(value.cause, seen), false)
       return out
     }
     if (!isPlainObject(value)) return `[${(value as object).constructor?.name ?? 'object'}]`
@@ -183,13 +195,15 @@ export function createRedactor(): Redactor {
           return found ? view(found) : undefined
         },
       }),
-      getSnapshot: () => redact(ref.getSnapshot()),
+      getSnapshot: () => redact(ref.getSnapshot()) as InspectedSnapshot,
       getPersistedSnapshot: () => redact(ref.getPersistedSnapshot?.()),
-      subscribe: (observer?: ((snapshot: any) => void) | { next?: (snapshot: any) => void }) => {
+      subscribe: (
+        observer?: ((snapshot: InspectedSnapshot) => void) | { next?: (snapshot: InspectedSnapshot) => void },
+      ) => {
         const next = typeof observer === 'function' ? observer : observer?.next?.bind(observer)
-        return ref.subscribe((snapshot) => next?.(redact(snapshot)))
+        return ref.subscribe((snapshot) => next?.(redact(snapshot) as InspectedSnapshot))
       },
-      on: (type: string, handler: (event: any) => void) =>
+      on: (type: string, handler: (event: unknown) => void) =>
         ref.on?.(type, (event) => handler(redact(event))) ?? { unsubscribe: () => undefined },
       toJSON: () => ({ xstate$$type: 1 as const, id: ref.id }),
     })

@@ -36,23 +36,27 @@ const describe = (error: AuthError | null) => (error ? ` (${error.code}: ${error
 
 let lastState = ''
 let lastError: AuthError | null = null
-auth.actor.subscribe((snapshot) => {
+auth.actor.subscribe(({ value }) => {
   const state =
-    typeof snapshot.value === 'string'
-      ? snapshot.value
-      : Object.entries(snapshot.value)
+    typeof value === 'string'
+      ? value
+      : Object.entries(value as Record<string, unknown>)
           .map(([parent, child]) => `${parent}.${String(child)}`)
           .join()
   if (state === lastState) return
   // An error is printed when it appears, not again on every later step that still carries it.
-  const error = snapshot.context.error === lastError ? null : snapshot.context.error
+  const current = auth.getSnapshot().error
+  const error = current === lastError ? null : current
   say(`${lastState || '(start)'} → ${state}${describe(error)}`)
   lastState = state
-  lastError = snapshot.context.error
+  lastError = current
 })
 auth.addTokenSink((token) => say(`  sink ← ${nameOf(token)}`))
-auth.on('refreshRejected', ({ tokenAge }) =>
-  say(`  event refreshRejected: refresh token was ${Math.round((tokenAge ?? 0) / 1000)} s old`),
+auth.on('refreshRejected', ({ error, tokenAge }) =>
+  say(
+    `  event refreshRejected (${error.reason}${error.suspectedStoreLoss ? ', suspected server store loss' : ''}): ` +
+      `refresh token was ${Math.round((tokenAge ?? 0) / 1000)} s old`,
+  ),
 )
 
 step('start: nothing stored')

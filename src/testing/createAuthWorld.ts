@@ -69,6 +69,7 @@ export function createAuthWorld(options: AuthScenarioOptions = {}) {
   const storageKey = options.client?.storageKey ?? 'authchart.session'
   const margin = options.client?.refreshMargin ?? 30 * 60_000
   const requestTimeout = options.client?.retry?.requestTimeout ?? 15_000
+  const maxDelay = options.client?.retry?.maxDelay ?? 30_000
   const violations: string[] = []
   const violate = (message: string) => {
     violations.push(message)
@@ -212,6 +213,7 @@ export function createAuthWorld(options: AuthScenarioOptions = {}) {
     channelName: `authchart:${storageKey}`,
     lockName: `authchart:refresh:${storageKey}`,
     requestTimeout,
+    maxDelay,
     violate,
     windowOf,
     /** The number of refresh calls that reached the server so far. */
@@ -272,7 +274,12 @@ export function claimsKey(claims: Readonly<Claims> | null | undefined): string |
  * @example
  * findSecret(auth.getSnapshot(), new Set([refreshToken])) // null when the snapshot is clean
  */
-export function findSecret(value: unknown, secrets: ReadonlySet<string>, path = 'snapshot', seen = new Set<object>()): string | null {
+export function findSecret(
+  value: unknown,
+  secrets: ReadonlySet<string>,
+  path = 'snapshot',
+  seen = new Set<object>(),
+): string | null {
   if (typeof value === 'string') {
     for (const secret of secrets) if (value.includes(secret)) return path
     return null

@@ -207,7 +207,8 @@ export const executors: Record<
   },
   'realtime.joins': async (world) => {
     const { sink, client } = world.tabs.A
-    if (tokenKey(sink) !== claimsKey(client.getSnapshot().claims)) world.violate("seed 001: the realtime socket joined with a token that is not the session's")
+    if (tokenKey(sink) !== claimsKey(client.getSnapshot().claims))
+      world.violate("seed 001: the realtime socket joined with a token that is not the session's")
   },
 }
 

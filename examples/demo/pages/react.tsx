@@ -6,10 +6,10 @@ import { clockTime, createDemoModel, type LogLine, refreshDueAt, seconds, tokenH
 
 // Created once, outside React: under <StrictMode> React mounts twice, and a client created in a
 // component would restore twice and spend the refresh token twice.
-const { auth, inspector } = createDemoClient()
+const { auth, storage, inspector } = createDemoClient()
 const model = createDemoModel(auth, inspector)
 // For the browser tests and for poking at it from the devtools console.
-Object.assign(window, { demo: { auth, model } })
+Object.assign(window, { demo: { auth, model, storage } })
 
 const useView = () => useSyncExternalStore(model.subscribe, model.getView)
 
@@ -65,6 +65,8 @@ function SessionCard() {
         <dd data-testid="refresh-due">{due === null ? '—' : seconds(due - now)}</dd>
         <dt>plan (claim)</dt>
         <dd data-testid="plan">{session ? String(session.claims.plan ?? 'not set (try Update claims)') : '—'}</dd>
+        <dt>session stored in</dt>
+        <dd data-testid="storage">{storage}</dd>
       </dl>
     </section>
   )
