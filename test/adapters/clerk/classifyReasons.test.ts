@@ -1,7 +1,7 @@
 // The Clerk adapter's classify reads Clerk's answers into authchart's rejection reasons: a session
 // ended on purpose (revoked, signed out, its user banned) is `family_revoked`; Clerk has no
 // refresh tokens of its own, so it never answers `token_reused` or `refresh_token_unknown`.
-import { SessionExpiredError } from 'authchart'
+import type { SessionExpiredError } from 'authchart'
 import { classifyClerkError } from 'authchart/clerk'
 import { describe, expect, it } from 'vitest'
 import { FakeClerkAPIResponseError, FakeClerkRuntimeError } from './fakeClerk.js'
