@@ -5,7 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hashToken } from '../../../examples/rest-server/createTokenService.js'
 import {
   type RestServer,
   type RestServerOptions,
@@ -184,5 +186,28 @@ describe.skipIf(!redis.available)(`two instances on one Redis with reuseInterval
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 401])
     const winner = (await answers.find((answer) => answer.status === 200)?.json()) as TokenAnswer
     expect(await refused(await a.refresh(winner.refresh_token))).toMatchObject({ reason: 'family_revoked' })
+  })
+})
+
+describe('a data dir from before the reuse interval', () => {
+  it('is upgraded in place: its sessions keep working and get the interval', async () => {
+    const dir = tempDir()
+    const old = new Database(join(dir, 'auth.sqlite'))
+    old.exec(`
+      CREATE TABLE families (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, email TEXT NOT NULL,
+        expires_at INTEGER NOT NULL, revoked_at INTEGER, revoked_reason TEXT);
+      CREATE TABLE refresh_tokens (hash TEXT PRIMARY KEY, family_id TEXT NOT NULL REFERENCES families(id),
+        expires_at INTEGER NOT NULL, rotated_at INTEGER);`)
+    const later = Date.now() + 86_400_000
+    old.prepare('INSERT INTO families VALUES (?, ?, ?, ?, NULL, NULL)').run('f1', 'user_1', 'ada@example.com', later)
+    old.prepare('INSERT INTO refresh_tokens VALUES (?, ?, ?, NULL)').run(hashToken('old-token'), 'f1', later)
+    old.close()
+
+    const api = await serverOnFakeTime(() => ({ dataDir: dir }))
+    const rotated = await api.refresh('old-token')
+    expect(rotated.status).toBe(200)
+    const { refresh_token } = (await rotated.json()) as TokenAnswer
+    const retried = (await (await api.refresh('old-token')).json()) as TokenAnswer
+    expect(retried.refresh_token).toBe(refresh_token)
   })
 })
