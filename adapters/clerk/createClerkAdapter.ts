@@ -7,6 +7,7 @@ import {
   InvalidOptionsError,
   InvalidSessionError,
   type SessionInput,
+  whileNotAborted,
 } from 'authchart'
 import type { ClerkLike, ClerkSessionLike } from './ClerkLike.js'
 import { type ClerkAdapter, type ClerkAdapterOptions, clerkSchema, optionsSchema } from './ClerkAdapterOptions.js'
@@ -18,7 +19,6 @@ import {
   parseClerkToken,
   sessionKeyOf,
 } from './parseClerkSession.js'
-import { raceAbort } from './raceAbort.js'
 import { waitForClerkLoad } from './waitForClerkLoad.js'
 
 // A signal for work several callers share: one caller's abort must not cancel the others' fetch.
@@ -79,7 +79,7 @@ export function createClerkAdapter(clerk: ClerkLike, options: ClerkAdapterOption
   const call = async <T>(operation: AuthOperation, signal: AbortSignal, run: () => Promise<T>): Promise<T> => {
     if (signal.aborted) throw signal.reason
     try {
-      return await raceAbort(run(), signal)
+      return await whileNotAborted(signal, run)
     } catch (error) {
       // An abort is the chart's own doing (a sign-out), not a Clerk failure to classify.
       if (signal.aborted) throw signal.reason
@@ -157,7 +157,7 @@ export function createClerkAdapter(clerk: ClerkLike, options: ClerkAdapterOption
       })
       shared.set(key, pending)
     }
-    return raceAbort(pending, signal).catch((error: unknown) => {
+    return whileNotAborted(signal, () => pending).catch((error: unknown) => {
       throw relabel(error, operation)
     })
   }
