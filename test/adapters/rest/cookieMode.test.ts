@@ -10,6 +10,7 @@ import { createCookieJarFetch } from '../../fixtures/rest/cookieJarFetch.js'
 import { ada, restClient, runDueRefresh } from '../../fixtures/rest/restClient.js'
 import { type RestServerProcess, startRestServerProcess } from '../../fixtures/rest/restServerProcess.js'
 import { waitForSnapshot } from '../../fixtures/rest/waitForSnapshot.js'
+import { heldSession } from '../../fixtures/heldSession.js'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'authchart-rest-cookie-'))
 let api: RestServerProcess
@@ -41,7 +42,7 @@ it('works end to end with the refresh token only in an HttpOnly cookie', async (
     JSON.stringify(env.auth.getSnapshot()),
     storage.getItem('authchart.session'),
   ]
-  expect(env.auth.getSnapshot().session?.refreshToken).toBeUndefined()
+  expect(heldSession(env.auth)?.refreshToken).toBeUndefined()
   expect(visible().join('\n')).not.toContain(secret)
 
   await api.restart()
@@ -65,7 +66,11 @@ it('works end to end with the refresh token only in an HttpOnly cookie', async (
   // The family is revoked on the server, so the old cookie is worthless even if it was copied.
   const replay = await fetch(`${api.url}/auth/refresh`, {
     method: 'POST',
-    headers: { Cookie: `authchart_refresh=${rotated}`, 'X-Refresh-Token-Delivery': 'cookie' },
+    headers: {
+      Cookie: `authchart_refresh=${rotated}`,
+      'X-Refresh-Token-Delivery': 'cookie',
+      'Content-Type': 'application/json',
+    },
   })
   expect(replay.status).toBe(401)
   env.auth.stop()
@@ -79,7 +84,7 @@ it('refuses a cookie refresh without the delivery header, so a cross-site form c
   const cookie = browser.jar.get('authchart_refresh')?.value
   const forged = await fetch(`${api.url}/auth/refresh`, {
     method: 'POST',
-    headers: { Cookie: `authchart_refresh=${cookie}` },
+    headers: { Cookie: `authchart_refresh=${cookie}`, 'Content-Type': 'application/json' },
   })
   expect(forged.status).toBe(401)
   env.auth.stop()
