@@ -20,3 +20,4 @@ export { checkFreshSession, decodeClaims, parseSession } from './parseSession.js
 export type { AuthUser, Claims, Session, SessionInput } from './Session.js'
 export type { SessionStorage } from './SessionStorage.js'
 export type { TabChannel, TabLocks, TabsOption } from './TabTransport.js'
+export { whileNotAborted } from './whileNotAborted.js'

@@ -13,6 +13,7 @@ export const HELP_HINT = `Run \`${USAGE.replace('[options]', '--help')}\` to see
 
 const placeholder: Record<RestServerFlag['kind'], string> = {
   number: ' <number>',
+  seconds: ' <seconds>',
   string: ' <value>',
   list: ' <origin>',
   boolean: '',
@@ -54,15 +55,18 @@ export function restServerHelp(flags: readonly RestServerFlag[] = REST_SERVER_FL
   ].join('\n')
 }
 
+const NUMBER_SHAPE = { number: /^\d+$/, seconds: /^\d+(\.\d+)?$/ }
+const NUMBER_WORDS = { number: 'a whole number of 0 or more', seconds: 'a number of seconds >= 0' }
+
 /** A flag's value from its text, or a message saying what is wrong with it. */
 function convert(flag: RestServerFlag, text: string, from: string): { value: unknown } | { message: string } {
   if (flag.kind === 'list') return { value: text.split(',').filter((part) => part !== '') }
-  if (flag.kind !== 'number') return { value: text }
-  const value = Number(text)
-  if (text.trim() === '' || !Number.isInteger(value) || value < 0) {
-    return { message: `rest-server: ${from} must be a whole number of 0 or more, not ${JSON.stringify(text)}` }
+  if (flag.kind !== 'number' && flag.kind !== 'seconds') return { value: text }
+  // A shape, not Number(): `1e3`, `0x10` and ` 5` are numbers to JavaScript but not what anyone types.
+  if (!NUMBER_SHAPE[flag.kind].test(text)) {
+    return { message: `rest-server: ${from} must be ${NUMBER_WORDS[flag.kind]}, not ${JSON.stringify(text)}` }
   }
-  return { value }
+  return { value: Number(text) }
 }
 
 /**
@@ -102,7 +106,7 @@ export function parseRestServerArgs(
     const fromEnv = flag.env === undefined || env[flag.env] === '' ? undefined : env[flag.env]
     const texts = given === undefined ? (fromEnv === undefined ? [] : [fromEnv]) : [given].flat().map(String)
     if (texts.length === 0 || !flag.option) continue
-    const from = given === undefined ? `${flag.env}` : `--${flag.name}`
+    const from = given === undefined ? `${flag.env} (--${flag.name})` : `--${flag.name}`
     const converted = texts.map((text) => convert(flag, text, from))
     const failed = converted.find((result) => 'message' in result)
     if (failed && 'message' in failed) return { kind: 'usageError', message: failed.message }

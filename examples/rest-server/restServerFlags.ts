@@ -1,8 +1,8 @@
 import { DEFAULT_DATA_DIR } from './openStore.js'
-import type { RestServerOptions } from './startRestServer.js'
+import { DEFAULT_REUSE_INTERVAL, type RestServerOptions } from './startRestServer.js'
 
-/** How a flag's text becomes a value. */
-export type FlagKind = 'number' | 'string' | 'list' | 'boolean'
+/** How a flag's text becomes a value: `number` is whole, `seconds` may have a fraction. */
+export type FlagKind = 'number' | 'seconds' | 'string' | 'list' | 'boolean'
 
 /** One command-line flag of the reference server: the parser and `--help` are both built from these. */
 export interface RestServerFlag {
@@ -73,6 +73,14 @@ export const REST_SERVER_FLAGS: readonly RestServerFlag[] = [
     default: 900,
     option: 'accessTokenTtl',
     description: 'access token lifetime, in seconds',
+  },
+  {
+    name: 'reuse-interval',
+    env: 'REUSE_INTERVAL',
+    kind: 'seconds',
+    default: DEFAULT_REUSE_INTERVAL,
+    option: 'reuseInterval',
+    description: 'seconds a rotated refresh token still gets its successor (a lost answer); 0 turns it off',
   },
   {
     name: 'exit-on-stdin-end',
