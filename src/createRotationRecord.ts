@@ -56,8 +56,8 @@ export function createRotationRecord(key: string, idb?: IdbLike): RotationRecord
       return typeof raw === 'string' ? decodeStoredSession(raw) : null
     },
     async write(session, refreshTokenAt) {
-      const { accessToken, refreshToken, expiresAt, user } = session
-      const raw = JSON.stringify({ v: 1, accessToken, refreshToken, expiresAt, user, refreshTokenAt })
+      const { accessToken, refreshToken, idToken, expiresAt, user } = session
+      const raw = JSON.stringify({ v: 1, accessToken, refreshToken, idToken, expiresAt, user, refreshTokenAt })
       await open()
         .then(
           (d) =>

@@ -1,6 +1,15 @@
 import { redactTokens } from './errors.js'
 
-const SECRET_KEYS = new Set(['accessToken', 'refreshToken', 'access_token', 'refresh_token', 'token', 'password'])
+const SECRET_KEYS = new Set([
+  'accessToken',
+  'refreshToken',
+  'idToken',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'token',
+  'password',
+])
 // Replaced whole, whatever their shape: sign-in credentials may hold a password, an OTP or an id token.
 const SECRET_OBJECTS = new Set(['credentials'])
 

@@ -1,0 +1,8 @@
+export { classifyOidcError, classifyOidcFailure } from './classifyOidcError.js'
+export type { OidcClassification } from './classifyOidcError.js'
+export { createOidcAdapter } from './createOidcAdapter.js'
+export type { SignInTransaction, TransactionStorage } from './createSignInTransactions.js'
+export type { OidcAdapter, OidcAdapterOptions, OidcCredentials, OidcSignInParams } from './OidcAdapterOptions.js'
+export { OidcError } from './OidcError.js'
+export type { OidcErrorCode } from './OidcError.js'
+export { OidcHttpError } from './OidcHttpError.js'
