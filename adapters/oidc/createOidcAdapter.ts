@@ -1,14 +1,8 @@
-import {
-  type AuthUser,
-  createTokenVerifier,
-  InvalidOptionsError,
-  InvalidSessionError,
-  type Session,
-  type SessionInput,
-} from 'authchart'
+import { type AuthUser, InvalidOptionsError, InvalidSessionError, type Session, type SessionInput } from 'authchart'
 import { decodeJwt } from 'jose'
 import * as oauth from 'oauth4webapi'
 import { classifyOidcError } from './classifyOidcError.js'
+import { createIdTokenSignatureCheck } from './createIdTokenSignatureCheck.js'
 import { createSignInTransactions, defaultTransactionStorage } from './createSignInTransactions.js'
 import { type DiscoveredProvider, discoverProvider } from './discoverProvider.js'
 import type { OidcAdapter, OidcAdapterOptions, OidcSignInParams } from './OidcAdapterOptions.js'
@@ -132,12 +126,12 @@ export function createOidcAdapter(options: OidcAdapterOptions): OidcAdapter {
   })
 
   let discovery: Promise<DiscoveredProvider> | null = null
-  let verifyIdToken: ((token: string, signal: AbortSignal) => Promise<void>) | null = null
+  let checkSignature: ((idToken: string) => Promise<void>) | null = null
   const provider = (): Promise<DiscoveredProvider> => {
     // A failed discovery is forgotten, so the next call (the chart's retry) asks again.
     discovery ??= discoverProvider(issuer, http(), now()).then(
       (as) => {
-        verifyIdToken = createTokenVerifier({ jwks: as.jwks_uri, clockTolerance, field: 'id_token' }, fetchImpl, now)
+        checkSignature = createIdTokenSignatureCheck(as.jwks_uri, fetchImpl)
         return as
       },
       (error: unknown) => {
@@ -156,15 +150,6 @@ export function createOidcAdapter(options: OidcAdapterOptions): OidcAdapter {
     }
   }
 
-  const checkIdToken = async (idToken: string, signal: AbortSignal) => {
-    try {
-      await verifyIdToken?.(idToken, signal)
-    } catch (error) {
-      if (!(error instanceof InvalidSessionError)) throw error
-      throw new OidcError('id_token_invalid', error.message, { cause: error.cause })
-    }
-  }
-
   const toSession = async (
     as: DiscoveredProvider,
     response: oauth.TokenEndpointResponse,
@@ -178,7 +163,7 @@ export function createOidcAdapter(options: OidcAdapterOptions): OidcAdapter {
     if (idToken === undefined) {
       throw new OidcError('id_token_invalid', 'the provider issued no ID token; is "openid" in the scope?')
     }
-    if (response.id_token !== undefined) await checkIdToken(response.id_token, signal)
+    if (response.id_token !== undefined) await checkSignature?.(response.id_token)
     // OIDC Core 12.2: a refreshed ID token is for the same user.
     if (held !== null && claims !== undefined && claims.sub !== held.user.id) {
       throw new OidcError('id_token_invalid', 'the refreshed ID token is for another subject')
@@ -209,7 +194,10 @@ export function createOidcAdapter(options: OidcAdapterOptions): OidcAdapter {
     if (options.navigate) return options.navigate(url)
     const location = (globalThis as { location?: { assign(url: string): void } }).location
     if (location === undefined) {
-      throw new OidcError('redirect_unavailable', 'there is no window.location here: pass navigate, or use createSignInUrl')
+      throw new OidcError(
+        'redirect_unavailable',
+        'there is no window.location here: pass navigate, or use createSignInUrl',
+      )
     }
     location.assign(url.href)
   }

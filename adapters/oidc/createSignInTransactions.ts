@@ -87,12 +87,18 @@ export function createSignInTransactions(
       const parsed = transactionSchema.safeParse(json)
       if (!parsed.success) {
         await storage.removeItem(keyOf(state))
-        throw new OidcError('state_mismatch', 'the stored sign-in for this callback was unreadable and has been removed')
+        throw new OidcError(
+          'state_mismatch',
+          'the stored sign-in for this callback was unreadable and has been removed',
+        )
       }
       const { usedAt, ...transaction } = parsed.data
       if (now - transaction.createdAt > maxAgeMs) {
         await storage.removeItem(keyOf(state))
-        throw new OidcError('callback_expired', `the sign-in started more than ${maxAgeMs / 1000} s ago; start it again`)
+        throw new OidcError(
+          'callback_expired',
+          `the sign-in started more than ${maxAgeMs / 1000} s ago; start it again`,
+        )
       }
       if (usedAt !== undefined) {
         throw new OidcError('callback_replayed', 'this callback was already used; a callback completes one sign-in')

@@ -4,7 +4,11 @@ import { OidcError } from './OidcError.js'
 import { OidcHttpError } from './OidcHttpError.js'
 
 const NOT_JSON = new Set([oauth.PARSE_ERROR, oauth.RESPONSE_IS_NOT_JSON, oauth.INVALID_RESPONSE])
-const ID_TOKEN_CHECKS = new Set([oauth.JWT_CLAIM_COMPARISON, oauth.JWT_TIMESTAMP_CHECK, oauth.JSON_ATTRIBUTE_COMPARISON])
+const ID_TOKEN_CHECKS = new Set([
+  oauth.JWT_CLAIM_COMPARISON,
+  oauth.JWT_TIMESTAMP_CHECK,
+  oauth.JSON_ATTRIBUTE_COMPARISON,
+])
 
 function challengeError(error: oauth.WWWAuthenticateChallengeError): string | undefined {
   const value = error.cause.find((challenge) => challenge.parameters.error !== undefined)?.parameters.error

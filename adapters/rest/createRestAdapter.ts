@@ -1,7 +1,7 @@
 import type { AdapterContext, AuthAdapter, AuthUser, Session, SessionInput } from 'authchart'
 import { InvalidOptionsError, InvalidSessionError, parseRetryAfter } from 'authchart'
 import { classifyRestError } from './classifyRestError.js'
-import { createTokenVerifier, type TokenVerificationOptions } from 'authchart'
+import { createTokenVerifier, type TokenVerificationOptions } from './createTokenVerifier.js'
 import { parseTokenResponse, parseUserResponse } from './parseTokenResponse.js'
 import { RestHttpError } from './RestHttpError.js'
 
@@ -24,7 +24,7 @@ export type RestSessionOperation = 'signIn' | 'refresh' | 'restore'
  * Options of {@link createRestAdapter}. Setting `jwks` turns on verification of every access
  * token (signature, `issuer`, `audience`, expiry with `clockTolerance`).
  */
-export interface RestAdapterOptions extends Partial<Omit<TokenVerificationOptions, 'field'>> {
+export interface RestAdapterOptions extends Partial<TokenVerificationOptions> {
   /** Where the auth API lives, e.g. `https://api.example.com` or `/api` in a browser. */
   baseUrl: string | URL
   /** Endpoint paths; any left out keep their defaults. */

@@ -1,7 +1,7 @@
 export { classifyRestError } from './classifyRestError.js'
 export type { RestAdapterOptions, RestCredentials, RestEndpoints, RestSessionOperation } from './createRestAdapter.js'
 export { COOKIE_DELIVERY_HEADER, createRestAdapter } from './createRestAdapter.js'
-export type { TokenVerificationOptions } from 'authchart'
+export type { TokenVerificationOptions } from './createTokenVerifier.js'
 export { parseRetryAfter } from 'authchart'
 export { parseTokenResponse, parseUserResponse } from './parseTokenResponse.js'
 export { RestHttpError } from './RestHttpError.js'

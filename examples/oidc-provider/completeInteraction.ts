@@ -29,5 +29,10 @@ export async function completeInteraction(provider: Provider, req: IncomingMessa
   if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '))
   if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims)
   const savedGrantId = await grant.save()
-  await provider.interactionFinished(req, res, { consent: { grantId: savedGrantId } }, { mergeWithLastSubmission: true })
+  await provider.interactionFinished(
+    req,
+    res,
+    { consent: { grantId: savedGrantId } },
+    { mergeWithLastSubmission: true },
+  )
 }

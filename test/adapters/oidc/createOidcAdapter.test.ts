@@ -106,7 +106,12 @@ describe('sign-in', () => {
   it('merges the userinfo response into user with userInfo: true, and validates a restored session there', async () => {
     const env = oidcClient(op, { adapter: { userInfo: true } })
     const session = await signInThroughProvider(env)
-    expect(session.user).toMatchObject({ id: 'ada', email: 'ada@example.com', name: 'Ada Lovelace', email_verified: true })
+    expect(session.user).toMatchObject({
+      id: 'ada',
+      email: 'ada@example.com',
+      name: 'Ada Lovelace',
+      email_verified: true,
+    })
     env.auth.stop()
   })
 
@@ -292,7 +297,10 @@ describe('bad provider answers: a typed error and no session change', () => {
   it('a tampered ID token fails the signature check against the JWKS', async () => {
     const env = oidcClient(op, {
       adapter: {
-        fetch: rewritingFetch('/token', (body) => ({ ...body, id_token: tamper(String(body.id_token), 'name', 'Eve') })),
+        fetch: rewritingFetch('/token', (body) => ({
+          ...body,
+          id_token: tamper(String(body.id_token), 'name', 'Eve'),
+        })),
       },
     })
     await env.clock.flush()
@@ -303,7 +311,12 @@ describe('bad provider answers: a typed error and no session change', () => {
 
   it('an ID token for another audience', async () => {
     const env = oidcClient(op, {
-      adapter: { fetch: rewritingFetch('/token', (body) => ({ ...body, id_token: tamper(String(body.id_token), 'aud', 'someone-else') })) },
+      adapter: {
+        fetch: rewritingFetch('/token', (body) => ({
+          ...body,
+          id_token: tamper(String(body.id_token), 'aud', 'someone-else'),
+        })),
+      },
     })
     await env.clock.flush()
     const error = await expectRefused(env, env.auth.signIn({ callbackUrl: await authorize(env) }), 'id_token_invalid')
@@ -331,7 +344,9 @@ describe('bad provider answers: a typed error and no session change', () => {
 
   it('a discovery document of another issuer', async () => {
     const env = oidcClient(op, {
-      adapter: { fetch: rewritingFetch('/.well-known/openid-configuration', (b) => ({ ...b, issuer: 'https://evil.example' })) },
+      adapter: {
+        fetch: rewritingFetch('/.well-known/openid-configuration', (b) => ({ ...b, issuer: 'https://evil.example' })),
+      },
     })
     await env.clock.flush()
     await expectRefused(env, env.adapter.createSignInUrl(), 'discovery_invalid')
@@ -359,7 +374,11 @@ describe('bad provider answers: a typed error and no session change', () => {
   })
 
   it('an HTML page where the discovery document should be', async () => {
-    op.injectFault('/.well-known/openid-configuration', { status: 200, body: '<html>hi</html>', contentType: 'text/html' })
+    op.injectFault('/.well-known/openid-configuration', {
+      status: 200,
+      body: '<html>hi</html>',
+      contentType: 'text/html',
+    })
     const env = oidcClient(op)
     await expectRefused(env, env.adapter.createSignInUrl(), 'response_invalid')
     // Not cached: the next call discovers again and works.
@@ -381,7 +400,12 @@ describe('sign-out', () => {
     // The provider's logout page leads back to the app.
     expect((await followRedirects(logout, POST_LOGOUT_URI)).href).toBe(POST_LOGOUT_URI)
     // And the refresh token no longer works.
-    const twin = createOidcAdapter({ issuer: op.issuer, clientId: op.clientId, redirectUri: REDIRECT_URI, allowInsecureRequests: true })
+    const twin = createOidcAdapter({
+      issuer: op.issuer,
+      clientId: op.clientId,
+      redirectUri: REDIRECT_URI,
+      allowInsecureRequests: true,
+    })
     await expect(twin.refresh(session, { signal: new AbortController().signal, force: false })).rejects.toMatchObject({
       code: 'invalid_grant',
     })
