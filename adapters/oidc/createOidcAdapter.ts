@@ -63,7 +63,7 @@ function expiryOf(response: oauth.TokenEndpointResponse, arrivedAt: number): num
  * with PKCE, `state` and `nonce`, rotating refresh tokens, ID tokens checked against the
  * provider's JWKS, optional userinfo, revocation and RP-initiated logout at sign-out.
  *
- * Sign-in is a redirect: `auth.signIn()` leaves for the provider, and on the callback page
+ * Sign-in is a redirect: `auth.signIn({})` leaves for the provider, and on the callback page
  * `auth.signIn({ callbackUrl: location.href })` completes it. A callback that does not belong
  * to a sign-in this tab started, or that was used already, is an {@link OidcError} and changes
  * nothing. The session's `claims` are the ID token's; `user` holds its profile claims (and the
@@ -84,7 +84,7 @@ function expiryOf(response: oauth.TokenEndpointResponse, arrivedAt: number): num
  *   await auth.signIn({ callbackUrl: location.href })
  *   history.replaceState(null, '', '/') // the code is single-use: drop it from the address bar
  * }
- * signInButton.onclick = () => auth.signIn() // leaves for the provider
+ * signInButton.onclick = () => auth.signIn({}) // leaves for the provider
  */
 export function createOidcAdapter(options: OidcAdapterOptions): OidcAdapter {
   const issuer = parseUrl(options.issuer, 'issuer')
