@@ -23,6 +23,7 @@ describeInBrowser('OIDC in Chromium against oidc-provider', () => {
     })
     expect(result).toEqual({
       library: 'authchart',
+      opening: 'oneByOne',
       tabs: 2,
       refreshRequests: 1,
       reusedRefreshTokens: 0,

@@ -7,8 +7,16 @@ import type { OidcProviderFixture } from '../../examples/oidc-provider/startOidc
 
 export type TabsLibrary = 'authchart' | 'oidc-client-ts'
 
+/**
+ * How the tabs come up: `oneByOne`, as a user opens them; `together`, all loaded at one moment
+ * after the sign-in, as a browser restoring its tabs on start does. Libraries whose tabs each run
+ * their own timer renew in step only in the second case.
+ */
+export type TabsOpening = 'oneByOne' | 'together'
+
 export interface TabsAtExpiryResult {
   library: TabsLibrary
+  opening: TabsOpening
   tabs: number
   /** `grant_type=refresh_token` requests that reached the provider after the sign-in. */
   refreshRequests: number
@@ -71,8 +79,10 @@ export async function runTabsAtExpiry(options: {
   tabs: number
   ttlSeconds: number
   settleSeconds?: number
+  opening?: TabsOpening
 }): Promise<TabsAtExpiryResult> {
   const { context, op, library, tabs, ttlSeconds } = options
+  const opening = options.opening ?? 'oneByOne'
   const url = `${options.baseUrl}${PAGE[library]}`
   const first = await context.newPage()
   await first.goto(url)
@@ -82,12 +92,13 @@ export async function runTabsAtExpiry(options: {
   const signedInAt = Date.now()
   const before = { refreshes: op.refreshRequests().length, reused: op.reusedRefreshTokens() }
   const pages = [first]
-  for (let i = 1; i < tabs; i += 1) {
-    const page = await context.newPage()
-    await page.goto(url)
+  for (let i = 1; i < tabs; i += 1) pages.push(await context.newPage())
+  const load = async (page: Page) => {
+    await (page === first ? page.reload() : page.goto(url))
     await statusIs(page, 'authenticated', 15_000)
-    pages.push(page)
   }
+  if (opening === 'together') await Promise.all(pages.map(load))
+  else for (const page of pages.slice(1)) await load(page)
   // The renewals happen in the pages on real time: wait out the token's life and a margin for
   // every tab's renewal to reach the provider and settle.
   const until = signedInAt + (ttlSeconds + (options.settleSeconds ?? 5)) * 1000
@@ -96,6 +107,7 @@ export async function runTabsAtExpiry(options: {
   const working = await Promise.all(pages.map((page) => canCallApi(page, library, userinfo)))
   return {
     library,
+    opening,
     tabs,
     refreshRequests: op.refreshRequests().length - before.refreshes,
     reusedRefreshTokens: op.reusedRefreshTokens() - before.reused,
