@@ -1,4 +1,4 @@
-import type { AuthError } from '../src/errors.js'
+import type { AuthError, SessionExpiredError } from '../src/errors.js'
 import type { AuthUser, Claims, Session } from '../src/Session.js'
 
 /** A predicate over a new token's claims, for `refresh({ until })`. */
@@ -14,6 +14,8 @@ export interface RetryPolicy {
   requestTimeout: number
   /** First delay between forced refreshes while waiting for claims; doubled, capped at 8x. */
   claimsDelay: number
+  /** The longest server `Retry-After` honoured; a longer one is cut to this. */
+  maxRetryAfter: number
 }
 
 /** What the chart reads from the world: time and randomness, both injected. */
@@ -27,6 +29,8 @@ export interface AuthMachineInput {
   refreshMargin: number
   /** Whether the adapter refreshes with no refresh token in JS (cookie mode, Clerk). */
   refreshesWithoutToken: boolean
+  /** How long the backend's refresh tokens live (ms); `Infinity` when unknown. */
+  refreshTokenLifetime: number
   retry: RetryPolicy
   env: AuthEnv
 }
@@ -55,6 +59,12 @@ export interface AuthContext {
   endedSession: Session | null
   attempt: number
   claimsAttempt: number
+  /**
+   * The earliest time the next refresh request may go out after a transient failure: the
+   * backoff, or the server's `Retry-After` (capped). No event starts a request before it; 0 when
+   * nothing failed.
+   */
+  retryAt: number
   /** The generation of the latest refresh request started. */
   gen: number
   inflightForce: boolean
@@ -86,7 +96,7 @@ export type AuthEvent =
 
 export type AuthEmitted =
   | { type: 'error'; error: AuthError }
-  | { type: 'refreshRejected'; error: AuthError; tokenAge: number | null }
+  | { type: 'refreshRejected'; error: SessionExpiredError; tokenAge: number | null }
   | { type: 'refresh.settled'; id: number; error: AuthError | null; session: Session | null }
   | { type: 'signIn.settled'; id: number; error: AuthError | null }
 

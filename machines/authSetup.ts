@@ -1,5 +1,11 @@
 import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate'
-import { AuthError, NotAuthenticatedError } from '../src/errors.js'
+import {
+  AdapterError,
+  AuthError,
+  NotAuthenticatedError,
+  type RejectionReason,
+  SessionExpiredError,
+} from '../src/errors.js'
 import type { AuthUser, Session } from '../src/Session.js'
 import type {
   AuthContext,
@@ -25,6 +31,20 @@ export function asAuthError(value: unknown): AuthError {
 }
 
 export const now = (context: AuthContext) => context.config.env.now()
+
+/**
+ * The error a refused session ends with: the adapter's reason code when it gave one, the token's
+ * age, and whether the refusal looks like a lost server store (an unknown refresh token younger
+ * than the backend says they live).
+ */
+export function expiredBy(context: AuthContext, failure: unknown, fallback: RejectionReason): SessionExpiredError {
+  const cause = asAuthError(failure)
+  const reason = cause instanceof AdapterError && cause.reason !== undefined ? cause.reason : fallback
+  const tokenAge = context.refreshTokenAt === null ? null : now(context) - context.refreshTokenAt
+  const suspectedStoreLoss =
+    reason === 'refresh_token_unknown' && tokenAge !== null && tokenAge < context.config.refreshTokenLifetime
+  return new SessionExpiredError(reason, { cause: failure, tokenAge, suspectedStoreLoss })
+}
 export const due = (context: AuthContext) =>
   context.session !== null && isDue(context.session, now(context), context.config.refreshMargin)
 
@@ -82,6 +102,7 @@ export const authSetup = setup({
         user: output.session.user,
         refreshTokenAt: output.refreshTokenAt,
         error: output.storageError,
+        retryAt: 0,
       })
       enqueue('syncSinks')
       enqueue('announceSession')
@@ -104,9 +125,9 @@ export const authSetup = setup({
       })
       enqueue.assign({ signInId: null })
     }),
-    endSession: assign({ session: null, user: null, refreshTokenAt: null, attempt: 0 }),
+    endSession: assign({ session: null, user: null, refreshTokenAt: null, attempt: 0, retryAt: 0 }),
     // `expired` keeps the user so the UI can say who has to sign in again.
-    dropSession: assign({ session: null, refreshTokenAt: null, attempt: 0 }),
+    dropSession: assign({ session: null, refreshTokenAt: null, attempt: 0, retryAt: 0 }),
     adoptTabSession: enqueueActions(({ event, enqueue }) => {
       if (event.type !== 'tab.sessionChanged') return
       enqueue.assign({
@@ -114,6 +135,7 @@ export const authSetup = setup({
         user: event.session.user,
         refreshTokenAt: event.refreshTokenAt,
         error: null,
+        retryAt: 0,
       })
       enqueue('syncSinks')
       if (event.origin === 'adapter') enqueue('storeSession')
@@ -140,12 +162,23 @@ export const authSetup = setup({
       enqueue.emit({ type: 'refresh.settled', id: event.id, error: event.error, session: context.session })
       enqueue.assign({ waiters: context.waiters.filter((w) => w.id !== event.id) })
     }),
+    // A transient failure sets when the next request may go out: every path that could start
+    // one (the timer, a wake, `online`, another `refresh()`) waits for it.
     failTransient: enqueueActions(({ context, enqueue }) => {
       const error = context.error ?? new AuthError('refresh failed')
       const { settled, remaining } = settleOnTransient(context.waiters, error)
       emitSettlements(enqueue, settled, context.session)
-      enqueue.assign({ waiters: remaining, attempt: context.attempt + 1 })
+      const attempt = context.attempt + 1
+      const retryAfterMs = error instanceof AdapterError ? error.retryAfterMs : undefined
+      const delay = backoffDelay(context.config.retry, attempt, context.config.env.random(), retryAfterMs)
+      enqueue.assign({ waiters: remaining, attempt, retryAt: now(context) + delay })
       enqueue('reportError')
+    }),
+    // Only a refresh token (or an adapter that refreshes without one) can renew a session.
+    expireWithoutRefreshToken: enqueueActions(({ context, enqueue }) => {
+      const error = new SessionExpiredError('no_refresh_token', { tokenAge: null })
+      emitSettlements(enqueue, settleAll(context.waiters, error).settled, null)
+      enqueue.assign({ waiters: [], error })
     }),
     failSignIn: enqueueActions(({ context, event, enqueue }) => {
       const error = asAuthError('error' in event ? event.error : undefined)
@@ -156,24 +189,18 @@ export const authSetup = setup({
   },
   guards: {
     isRefreshDue: ({ context }) => due(context),
+    isBackingOff: ({ context }) => now(context) < context.retryAt,
     canRefreshSession: ({ context }) => canRefresh(context, context.session),
     hasSession: ({ context }) => context.session !== null,
   },
   delays: {
     refreshCheckDelay: ({ context }) => checkDelay(context.session, now(context), context.config.refreshMargin),
-    // Offline, a retry on the growing backoff could only fail again: wait the longest delay
-    // instead. `online` retries at once, and a wrong offline hint costs at most `maxDelay`.
-    retryDelay: ({ context }) =>
-      context.offline
-        ? context.config.retry.maxDelay
-        : backoffDelay(
-            context.config.retry,
-            context.attempt,
-            context.config.env.random(),
-            context.error instanceof AuthError && 'retryAfterMs' in context.error
-              ? (context.error.retryAfterMs as number | undefined)
-              : undefined,
-          ),
+    // Until `retryAt`. Offline, a retry on the growing backoff could only fail again: wait at
+    // least the longest delay instead; `online` re-enters backingOff and waits only for `retryAt`.
+    retryDelay: ({ context }) => {
+      const left = Math.max(0, context.retryAt - now(context))
+      return context.offline ? Math.max(left, context.config.retry.maxDelay) : left
+    },
     claimsRetryDelay: ({ context }) => claimsDelay(context.config.retry, context.claimsAttempt),
     requestTimeout: ({ context }) => context.config.retry.requestTimeout,
   },

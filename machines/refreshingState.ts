@@ -1,7 +1,7 @@
-import { assign, emit, enqueueActions } from 'xstate'
-import { AuthError, RequestTimeoutError, SessionExpiredError } from '../src/errors.js'
+import { assign, emit, enqueueActions, not } from 'xstate'
+import { AuthError, RequestTimeoutError, type SessionExpiredError } from '../src/errors.js'
 import type { Session } from '../src/Session.js'
-import { asAuthError, authSetup, due, emitSettlements, now } from './authSetup.js'
+import { asAuthError, authSetup, due, emitSettlements, expiredBy } from './authSetup.js'
 import { settleAll, settleOnSuccess } from './refreshWaiters.js'
 import { isNewerSession } from './sessionTiming.js'
 
@@ -14,7 +14,7 @@ import { isNewerSession } from './sessionTiming.js'
  * authSetup.createMachine({ states: { refreshing: refreshingState } })
  */
 export const refreshingState = authSetup.createStateConfig({
-  initial: 'requesting',
+  initial: 'starting',
   entry: assign({ attempt: 0, claimsAttempt: 0 }),
   on: {
     'tab.sessionChanged': {
@@ -36,6 +36,15 @@ export const refreshingState = authSetup.createStateConfig({
     'session.refreshTimeout': { actions: 'timeOutWaiter' },
   },
   states: {
+    // Every way into `refreshing` passes here: no request without a refresh token (unless the
+    // adapter refreshes without one), and none before a failed request's backoff has run out.
+    starting: {
+      always: [
+        { guard: not('canRefreshSession'), target: '#auth.expired', actions: 'expireWithoutRefreshToken' },
+        { guard: 'isBackingOff', target: 'backingOff' },
+        { target: 'requesting' },
+      ],
+    },
     requesting: {
       entry: assign({
         gen: ({ context }) => context.gen + 1,
@@ -68,14 +77,11 @@ export const refreshingState = authSetup.createStateConfig({
             guard: ({ event }) => asAuthError(event.error).kind === 'rejected',
             target: '#auth.expired',
             actions: [
-              assign({
-                error: ({ event }) => new SessionExpiredError('refresh_rejected', { cause: event.error }),
+              assign({ error: ({ context, event }) => expiredBy(context, event.error, 'refresh_rejected') }),
+              emit(({ context }) => {
+                const error = context.error as SessionExpiredError
+                return { type: 'refreshRejected' as const, error, tokenAge: error.tokenAge }
               }),
-              emit(({ context }) => ({
-                type: 'refreshRejected' as const,
-                error: context.error as AuthError,
-                tokenAge: context.refreshTokenAt === null ? null : now(context) - context.refreshTokenAt,
-              })),
               enqueueActions(({ context, enqueue }) => {
                 emitSettlements(enqueue, settleAll(context.waiters, context.error as AuthError).settled, null)
                 enqueue.assign({ waiters: [] })
@@ -130,11 +136,13 @@ export const refreshingState = authSetup.createStateConfig({
       // retries at once.
       after: { retryDelay: 'requesting' },
       on: {
-        // The page woke or the network came back: retry now rather than wait out the backoff.
-        // getToken() never sends this here, so callers cannot turn backoff into a hot loop.
-        'session.check': 'requesting',
-        'network.online': { target: 'requesting', actions: assign({ offline: false }) },
-        'session.refresh': { target: 'requesting', actions: 'addWaiterForNextRequest' },
+        // The page woke after its timer should have fired (a device that slept): retry now. Before
+        // `retryAt` nothing starts a request, so no event can turn backoff into a hot loop.
+        'session.check': { guard: not('isBackingOff'), target: 'requesting' },
+        // Back online: wait only for `retryAt`, not the longest delay an offline backoff chose.
+        'network.online': { target: 'backingOff', reenter: true, actions: assign({ offline: false }) },
+        // Answered by the retry when the backoff ends.
+        'session.refresh': { actions: 'addWaiterForNextRequest' },
         'session.refreshTimeout': [
           {
             guard: ({ context, event }) => !due(context) && context.waiters.every((w) => w.id === event.id),

@@ -50,12 +50,13 @@ export function checkDelay(session: Session | null, now: number, margin: number)
 
 /**
  * Exponential backoff with "equal jitter": half the delay is fixed, half random, so retries of
- * many clients spread out but never collapse to zero. A server's `Retry-After` is a floor.
+ * many clients spread out but never collapse to zero. A server's `Retry-After` is a floor, cut to
+ * `maxRetryAfter` so that a misconfigured server cannot park the session for a day.
  */
 export function backoffDelay(policy: RetryPolicy, attempt: number, random: number, retryAfterMs?: number): number {
   const exp = Math.min(policy.maxDelay, policy.baseDelay * 2 ** Math.max(0, attempt - 1))
   const jittered = exp / 2 + (exp / 2) * random
-  return Math.max(jittered, retryAfterMs ?? 0)
+  return Math.max(jittered, Math.min(retryAfterMs ?? 0, policy.maxRetryAfter))
 }
 
 /** The wait between forced refreshes while claims have not yet arrived. */

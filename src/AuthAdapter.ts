@@ -1,3 +1,4 @@
+import type { Classification } from './errors.js'
 import type { Session, SessionInput } from './Session.js'
 
 /** What every adapter call receives. Honour `signal`: sign-out aborts a refresh in flight. */
@@ -46,8 +47,17 @@ export interface AuthAdapter<Credentials = unknown> {
   signOut?(session: Session, ctx: AdapterContext): Promise<void>
   /** Finds a session the backend already holds (Clerk, cookie mode) when storage has none. */
   restore?(ctx: AdapterContext): Promise<SessionInput | null>
-  /** Says whether a failure is final (`rejected`) or worth retrying (`transient`). */
-  classify?(error: unknown): 'rejected' | 'transient'
+  /**
+   * Says whether a failure is final (`rejected`, optionally with its reason code) or worth
+   * retrying (`transient`). A programming error (`TypeError`, …) is transient whatever it says.
+   */
+  classify?(error: unknown): Classification
+  /**
+   * How long the backend's refresh tokens live, in ms. A refresh token younger than this that the
+   * server says it does not know (`refresh_token_unknown`) is flagged as a suspected loss of the
+   * server's store. Default: no limit, so any such refusal is suspect.
+   */
+  readonly refreshTokenLifetime?: number
   /**
    * Reports backend-side session changes to the chart. Called once on `start()`; the returned
    * function is called on `stop()`. A changed session is parsed like any adapter response and

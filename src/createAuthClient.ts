@@ -5,13 +5,15 @@ import { isDue } from '../machines/sessionTiming.js'
 import type { AdapterSessionEvent } from './AuthAdapter.js'
 import type { AuthClientOptions } from './AuthClientOptions.js'
 import { consoleLogger } from './AuthLogger.js'
-import type { AuthSnapshot } from './AuthSnapshot.js'
+import type { AuthSnapshot, SessionInfo } from './AuthSnapshot.js'
 import { defaultClock } from './Clock.js'
 import { toAdapterError } from './classifyError.js'
 import { createAuthEffects } from './createAuthEffects.js'
 import { createAuthFetch } from './createAuthFetch.js'
+import { registerChartActor } from './chartActorOf.js'
 import { createChangeSignal } from './createChangeSignal.js'
 import { createInspectListener } from './createInspectListener.js'
+import { createRedactor, type InspectedActorRef } from './redactForInspection.js'
 import { createSnapshotView } from './createSnapshotView.js'
 import { createSessionStore } from './createSessionStore.js'
 import { createTabSync, type TabSync } from './createTabSync.js'
@@ -26,16 +28,25 @@ import {
   SessionExpiredError,
 } from './errors.js'
 import { parseClientOptions, parseRefreshOptions, type RefreshOptions } from './parseClientOptions.js'
-import { parseSession } from './parseSession.js'
+import { checkFreshSession, parseSession } from './parseSession.js'
 import { resolveStorage } from './resolveStorage.js'
 import { resolveTabs } from './resolveTabs.js'
-import type { Session } from './Session.js'
+import { toSessionInfo } from './toSessionInfo.js'
 
 /** The events `auth.on` delivers. */
 export interface AuthClientEvents {
   error: { type: 'error'; error: AuthError }
-  refreshRejected: { type: 'refreshRejected'; error: AuthError; tokenAge: number | null }
+  /** A refresh the server refused: the session is now `expired`. `error.reason` says why. */
+  refreshRejected: { type: 'refreshRejected'; error: SessionExpiredError; tokenAge: number | null }
 }
+
+/**
+ * What the platform tells the client: the page became visible or the device woke (check whether
+ * a refresh is due now), the network came back, or went away. `authchart/vanilla` and
+ * `authchart/react` bind these to the browser's events; call it yourself elsewhere (React Native's
+ * `AppState`, a worker).
+ */
+export type EnvironmentSignal = 'visible' | 'wake' | 'online' | 'offline'
 
 /** The client `createAuthClient` returns. */
 export interface AuthClient<Credentials = unknown> {
@@ -44,13 +55,21 @@ export interface AuthClient<Credentials = unknown> {
   getSnapshot(): AuthSnapshot
   subscribe(listener: (snapshot: AuthSnapshot) => void): () => void
   getToken(): Promise<string>
-  signIn(credentials: Credentials): Promise<Session>
+  /** Resolves with the new session's token-free info; the token itself comes from `getToken()`. */
+  signIn(credentials: Credentials): Promise<SessionInfo>
   signOut(): Promise<void>
-  refresh(options?: RefreshOptions): Promise<Session>
+  /** Resolves with the refreshed session's token-free info. */
+  refresh(options?: RefreshOptions): Promise<SessionInfo>
   addTokenSink(sink: TokenSink): () => void
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>
   on<K extends keyof AuthClientEvents>(type: K, listener: (event: AuthClientEvents[K]) => void): () => void
-  readonly actor: Actor<typeof authMachine>
+  /** Tells the client what the platform saw; ignored before `start()` and after `stop()`. */
+  notify(signal: EnvironmentSignal): void
+  /**
+   * The chart's actor, for inspection and advanced use: a read-only view (no `send`) whose
+   * snapshots, persisted snapshots, children and emitted events are redacted like the inspector's.
+   */
+  readonly actor: InspectedActorRef
 }
 
 interface Pending<T> {
@@ -76,13 +95,14 @@ export function createAuthClient<Credentials = unknown>(
   const config = parseClientOptions(options)
   const clock = options.clock ?? defaultClock
   const logger = options.logger ?? consoleLogger
-  const store = createSessionStore(resolveStorage(options.storage, logger), config.storageKey)
+  const storage = resolveStorage(options.storage, logger)
+  const store = createSessionStore(storage, config.storageKey)
   const report = (error: AuthError) => {
     if (actor.getSnapshot().status === 'active') actor.send({ type: 'effect.failed', error })
     else logger.error(`${error.code}: ${error.message}`)
   }
   const sinks = createTokenSinks(report)
-  const tabs = resolveTabs(options.tabs ?? true, config.storageKey)
+  const tabs = resolveTabs(options.tabs ?? true, config.storageKey, storage)
   const tabId = globalThis.crypto?.randomUUID?.() ?? `${clock.now()}-${Math.random()}`
   // The channel listens only while the client runs; before start() and after stop() this tab
   // neither hears nor speaks.
@@ -102,19 +122,21 @@ export function createAuthClient<Credentials = unknown>(
       close: () => tabSync?.close(),
     },
   })
-  const actor = createActor(authMachine.provide(effects), {
+  const redactor = createRedactor()
+  const actor: Actor<typeof authMachine> = createActor(authMachine.provide(effects), {
     clock,
     input: {
       refreshMargin: config.refreshMargin,
       refreshesWithoutToken: options.adapter.refreshesWithoutToken === true,
+      refreshTokenLifetime: options.adapter.refreshTokenLifetime ?? Number.POSITIVE_INFINITY,
       retry: config.retry,
       env: { now: () => clock.now(), random: options.random ?? Math.random },
     },
-    inspect: createInspectListener(options.inspect, config.redactInspection),
+    inspect: createInspectListener(options.inspect, config.redactInspection, redactor),
   })
 
-  const refreshCalls = new Map<number, Pending<Session>>()
-  const signInCalls = new Map<number, Pending<Session>>()
+  const refreshCalls = new Map<number, Pending<SessionInfo>>()
+  const signInCalls = new Map<number, Pending<SessionInfo>>()
   let nextId = 0
 
   const nextChange = createChangeSignal(actor)
@@ -125,7 +147,7 @@ export function createAuthClient<Credentials = unknown>(
     refreshCalls.delete(event.id)
     clock.clearTimeout(call.timer)
     if (event.error) call.reject(event.error)
-    else if (event.session) call.resolve(event.session)
+    else if (event.session) call.resolve(toSessionInfo(event.session))
     else call.reject(new NotAuthenticatedError())
   })
   actor.on('signIn.settled', (event: Extract<AuthEmitted, { type: 'signIn.settled' }>) => {
@@ -134,7 +156,7 @@ export function createAuthClient<Credentials = unknown>(
     signInCalls.delete(event.id)
     const session = actor.getSnapshot().context.session
     if (event.error) call.reject(event.error)
-    else if (session) call.resolve(session)
+    else if (session) call.resolve(toSessionInfo(session))
     else call.reject(new NotAuthenticatedError())
   })
 
@@ -167,7 +189,11 @@ export function createAuthClient<Credentials = unknown>(
       return
     }
     try {
-      const session = parseSession(event.session, 'session from adapter.subscribe')
+      const session = checkFreshSession(
+        parseSession(event.session, 'session from adapter.subscribe'),
+        clock.now(),
+        'session from adapter.subscribe',
+      )
       actor.send({ type: 'tab.sessionChanged', session, refreshTokenAt: clock.now(), origin: 'adapter' })
     } catch (error) {
       report(error instanceof AuthError ? error : new AuthError('bad adapter event', { cause: error }))
@@ -175,13 +201,20 @@ export function createAuthClient<Credentials = unknown>(
   }
 
   const client: AuthClient<Credentials> = {
-    actor,
+    actor: redactor.ref(actor),
     start() {
       actor.start()
       stopAdapterEvents ??= options.adapter.subscribe?.(onAdapterEvent)
       tabSync ??= createTabSync(tabs, config.storageKey, tabId, {
-        onSession: (session, refreshTokenAt) =>
-          actor.send({ type: 'tab.sessionChanged', session, refreshTokenAt, origin: 'tab' }),
+        onSession: (session, refreshTokenAt) => {
+          try {
+            checkFreshSession(session, clock.now(), 'session from another tab')
+          } catch (error) {
+            report(error as AuthError)
+            return
+          }
+          actor.send({ type: 'tab.sessionChanged', session, refreshTokenAt, origin: 'tab' })
+        },
         onSignedOut: () => actor.send({ type: 'tab.signedOut', origin: 'tab' }),
         report,
       })
@@ -225,7 +258,7 @@ export function createAuthClient<Credentials = unknown>(
     },
     signIn(credentials) {
       const id = ++nextId
-      return new Promise<Session>((resolve, reject) => {
+      return new Promise<SessionInfo>((resolve, reject) => {
         signInCalls.set(id, { resolve, reject })
         actor.send({ type: 'auth.signIn', id, credentials })
       })
@@ -246,7 +279,7 @@ export function createAuthClient<Credentials = unknown>(
       }
       if (status !== 'authenticated' && status !== 'refreshing') throw new NotAuthenticatedError()
       const id = ++nextId
-      return new Promise<Session>((resolve, reject) => {
+      return new Promise<SessionInfo>((resolve, reject) => {
         const timeoutError =
           until === undefined
             ? new RequestTimeoutError(`refresh did not finish within ${timeoutMs} ms`)
@@ -270,11 +303,28 @@ export function createAuthClient<Credentials = unknown>(
       getToken: () => client.getToken(),
       refresh: (o) => client.refresh(o),
       fetch: () => options.fetch ?? globalThis.fetch,
+      now: () => clock.now(),
+      warn: (message) => logger.warn(message),
+      origins: config.authFetch.origins,
+      refreshCooldown: config.authFetch.refreshCooldown,
     }),
     on(type, listener) {
+      // The chart also emits internal events that carry the session (tokens included) to this
+      // facade; only the public ones may reach a listener.
+      if (type !== 'error' && type !== 'refreshRejected') {
+        throw new InvalidOptionsError(`auth.on: unknown event "${String(type)}"; use 'error' or 'refreshRejected'`)
+      }
       const subscription = actor.on(type, listener as never)
       return () => subscription.unsubscribe()
     },
+    notify(signal) {
+      if (actor.getSnapshot().status !== 'active') return
+      if (signal === 'offline') actor.send({ type: 'network.offline' })
+      else if (signal === 'online') actor.send({ type: 'network.online' })
+      // Back online, visible or awake: a refresh may have come due while nothing ran.
+      if (signal !== 'offline') actor.send({ type: 'session.check' })
+    },
   }
+  registerChartActor(client, actor)
   return client
 }

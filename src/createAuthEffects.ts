@@ -4,12 +4,12 @@ import { isNewerSession } from '../machines/sessionTiming.js'
 import type { AuthAdapter } from './AuthAdapter.js'
 import type { Clock } from './Clock.js'
 import { toAdapterError } from './classifyError.js'
-import type { RotationRecord } from './createRotationRecord.js'
+import type { RotationRecord, RotationStamp } from './createRotationRecord.js'
 import type { SessionStore, StoredSession } from './createSessionStore.js'
 import type { TabSync } from './createTabSync.js'
 import type { TokenSinks } from './createTokenSinks.js'
 import type { AuthError, AuthOperation } from './errors.js'
-import { parseSession, toInvalidSessionError } from './parseSession.js'
+import { checkFreshSession, parseSession, toInvalidSessionError } from './parseSession.js'
 import { type AuthUser, type Session, userSchema } from './Session.js'
 import type { TabLocks } from './TabTransport.js'
 
@@ -84,19 +84,52 @@ export function createAuthEffects({
     return { session, refreshTokenAt, storageError } satisfies SessionOutput
   }
 
-  // The newest of the rotation record and the session store; a failing record is reported and
-  // the store still answers.
-  const readLatest = async (): Promise<StoredSession | null> => {
+  // Another tab rotated when the record's fingerprint is not our refresh token's and our session
+  // is not strictly newer. A tie goes to the record: two sessions issued in the same second share
+  // `exp` and `iat`, and trusting ours then would spend a token the other tab already rotated.
+  const rotatedElsewhere = async (held: Session, stamp: RotationStamp | null, record: RotationRecord) => {
+    if (stamp === null || stamp.fingerprint === (await record.fingerprint(held.refreshToken))) return false
+    const ours = held.claims.iat ?? 0
+    return !(held.expiresAt > stamp.expiresAt || (held.expiresAt === stamp.expiresAt && ours > (stamp.iat ?? 0)))
+  }
+
+  // The session the record names, from the store. The record has only a fingerprint, and the
+  // other tab's store write may not be visible yet (Chromium, just after a lock release): wait for
+  // it in short steps, bounded by the request timeout that aborts `signal`. The other tab's
+  // broadcast usually arrives first and ends this refresh with its session.
+  const storedRotation = async (stamp: RotationStamp, record: RotationRecord, signal: AbortSignal) => {
+    for (let wait = 10; ; wait = Math.min(wait * 2, 200)) {
+      const { stored } = await store.read()
+      if (stored && (await record.fingerprint(stored.session.refreshToken)) === stamp.fingerprint) return stored
+      if (signal.aborted) throw abortedError()
+      await new Promise<void>((resolve) => {
+        const onAbort = () => {
+          clock.clearTimeout(timer)
+          resolve()
+        }
+        const timer = clock.setTimeout(() => {
+          signal.removeEventListener('abort', onAbort)
+          resolve()
+        }, wait)
+        signal.addEventListener('abort', onAbort, { once: true })
+      })
+    }
+  }
+
+  // The session to refresh from, read under the lock: the rotation another tab made, or a newer
+  // stored one, or ours. A failing record is reported and the store still answers.
+  const readLatest = async (held: Session, signal: AbortSignal): Promise<StoredSession | null> => {
+    if (rotation) {
+      const stamp = await rotation.read().catch((error: AuthError) => {
+        report(error)
+        return null
+      })
+      if (stamp && (await rotatedElsewhere(held, stamp, rotation))) return storedRotation(stamp, rotation, signal)
+    }
     const { stored } = await store.read()
-    const recorded = rotation
-      ? await rotation.read().catch((error: AuthError) => {
-          report(error)
-          return null
-        })
+    return stored && stored.session.refreshToken !== held.refreshToken && !isNewerSession(held, stored.session)
+      ? stored
       : null
-    if (!recorded) return stored
-    if (!stored) return recorded
-    return isNewerSession(stored.session, recorded.session) ? stored : recorded
   }
   const recordRotation = async (output: SessionOutput) => {
     await rotation?.write(output.session, output.refreshTokenAt).catch(report)
@@ -106,17 +139,7 @@ export function createAuthEffects({
   const refreshUnderLock = async (input: RefreshInput, signal: AbortSignal): Promise<SessionOutput> => {
     // Another tab may have refreshed while this one waited: with rotation, the refresh
     // token this tab holds is then spent, and sending it would revoke the whole family.
-    const latest = await readLatest()
-    // Under the lock the record holds the profile's latest sign-in or refresh, so a different
-    // refresh token there wins unless it is strictly older than ours (our own write may have
-    // failed). A tie goes to the record: two sessions issued in the same second share `exp`
-    // and `iat`, and trusting ours then would spend a token the other tab already rotated.
-    const stored =
-      latest &&
-      latest.session.refreshToken !== input.session.refreshToken &&
-      !isNewerSession(input.session, latest.session)
-        ? latest
-        : null
+    const stored = await readLatest(input.session, signal)
     const current = stored ?? { session: input.session, refreshTokenAt: input.refreshTokenAt }
     // Timed out while reading: the lock is already released, and another tab may be sending
     // this very refresh token.
@@ -124,7 +147,7 @@ export function createAuthEffects({
     if (stored === null || input.force) {
       const held = current.session
       const raw = await call('refresh', () => adapter.refresh(held, { signal, force: input.force }))
-      const parsed = parseSession(raw, 'refresh response')
+      const parsed = checkFreshSession(parseSession(raw, 'refresh response'), clock.now(), 'refresh response')
       const rotated = parsed.refreshToken !== undefined && parsed.refreshToken !== held.refreshToken
       // A backend that does not rotate may omit the refresh token; keep the one we have.
       const session = rotated ? parsed : { ...parsed, refreshToken: held.refreshToken }
@@ -160,7 +183,7 @@ export function createAuthEffects({
 
       signInWithCredentials: fromPromise<SessionOutput, { credentials: unknown }>(async ({ input, signal }) => {
         const raw = await call('signIn', () => adapter.signIn(input.credentials, { signal }))
-        const session = parseSession(raw, 'sign-in response')
+        const session = checkFreshSession(parseSession(raw, 'sign-in response'), clock.now(), 'sign-in response')
         const output = await storeSession(session, clock.now(), signal)
         await recordRotation(output)
         return output
@@ -187,6 +210,7 @@ export function createAuthEffects({
       },
       clearStoredSession: () => {
         store.clear().then(undefined, report)
+        rotation?.clear().then(undefined, report)
       },
       storeSession: ({ context }: { context: { session: Session | null; refreshTokenAt: number | null } }) => {
         if (context.session) store.write(context.session, context.refreshTokenAt).then(undefined, report)

@@ -1,5 +1,5 @@
 import type { InspectionEvent, Observer } from 'xstate'
-import { redactInspectionEvent } from './redactForInspection.js'
+import { createRedactor, type Redactor } from './redactForInspection.js'
 
 /**
  * What `createAuthClient({ inspect })` takes, as XState's `createActor` does: a callback, or an
@@ -8,8 +8,11 @@ import { redactInspectionEvent } from './redactForInspection.js'
 export type InspectOption = ((event: InspectionEvent) => void) | Observer<InspectionEvent>
 
 /**
- * Turns the `inspect` option into the one callback the actor is given, redacting tokens first
- * unless `redact` is false. Only `next` of an observer is used: inspection has no end or error.
+ * Turns the `inspect` option into the one callback the actor is given. Unless `redact` is false,
+ * each event is a redacted copy: its payload, snapshots, inputs, outputs and action params have
+ * tokens and credentials replaced, and every actor ref in it (the inspected actor, the source, the
+ * children) is a read-only view whose methods redact too. Only `next` of an observer is used:
+ * inspection has no end or error.
  *
  * @example
  * const inspector = createBrowserInspector()
@@ -18,8 +21,10 @@ export type InspectOption = ((event: InspectionEvent) => void) | Observer<Inspec
 export function createInspectListener(
   inspect: InspectOption | undefined,
   redact: boolean,
+  redactor: Redactor = createRedactor(),
 ): ((event: InspectionEvent) => void) | undefined {
   if (inspect === undefined) return undefined
   const deliver = typeof inspect === 'function' ? inspect : (event: InspectionEvent) => inspect.next?.(event)
-  return redact ? (event) => deliver(redactInspectionEvent(event)) : deliver
+  if (!redact) return deliver
+  return (event) => deliver(redactor.value(event))
 }

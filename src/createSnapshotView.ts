@@ -1,10 +1,12 @@
 import type { AuthContext } from '../machines/AuthContext.js'
 import type { AuthSnapshot, AuthStatus } from './AuthSnapshot.js'
+import { frozenCopy, toSessionInfo } from './toSessionInfo.js'
 
 /**
- * The public snapshot, derived from the chart's. It is the same object until status, session,
- * user or error change, so `useSyncExternalStore` and `subscribe` listeners see no churn from
- * the chart's internal steps (its 5 s expiry checks re-enter `authenticated`).
+ * The public snapshot, derived from the chart's: token-free and frozen. It is the same object
+ * until status, session, user or error change, so `useSyncExternalStore` and `subscribe`
+ * listeners see no churn from the chart's internal steps (its 5 s expiry checks re-enter
+ * `authenticated`), and the copies are made once per change, not per read.
  *
  * @example
  * const getSnapshot = createSnapshotView(() => actor.getSnapshot())
@@ -12,25 +14,29 @@ import type { AuthSnapshot, AuthStatus } from './AuthSnapshot.js'
  */
 export function createSnapshotView(read: () => { value: unknown; context: AuthContext }): () => AuthSnapshot {
   let last: AuthSnapshot | null = null
+  let source: { status: AuthStatus; session: unknown; user: unknown; error: unknown } | null = null
   return () => {
     const { value, context } = read()
     const status = (typeof value === 'string' ? value : Object.keys(value as object)[0]) as AuthStatus
     if (
       last &&
-      last.status === status &&
-      last.session === context.session &&
-      last.user === context.user &&
-      last.error === context.error
+      source &&
+      source.status === status &&
+      source.session === context.session &&
+      source.user === context.user &&
+      source.error === context.error
     ) {
       return last
     }
-    last = {
+    source = { status, session: context.session, user: context.user, error: context.error }
+    const session = context.session ? toSessionInfo(context.session) : null
+    last = Object.freeze({
       status,
-      session: context.session,
-      user: context.user,
-      claims: context.session?.claims ?? null,
+      session,
+      user: session && context.user === context.session?.user ? session.user : frozenCopy(context.user),
+      claims: session?.claims ?? null,
       error: context.error,
-    }
+    })
     return last
   }
 }

@@ -52,7 +52,7 @@ function versionOf(data: unknown): unknown {
  * `BroadcastChannel`, the `storage` event of the shared store is the (weaker) fallback.
  *
  * @example
- * const sync = createTabSync(resolveTabs(true, key), key, tabId, { onSession, onSignedOut, report })
+ * const sync = createTabSync(resolveTabs(true, key, localStorage), key, tabId, { onSession, onSignedOut, report })
  * sync.announceSession(session, refreshTokenAt)
  */
 export function createTabSync(

@@ -18,6 +18,9 @@ export type AuthErrorKind = 'rejected' | 'transient' | 'invalid' | 'storage' | '
 /** The operation an adapter error came from. */
 export type AuthOperation = 'signIn' | 'refresh' | 'validate' | 'signOut' | 'restore'
 
+/** The code of an {@link AdapterError}: the operation and how its failure is treated. */
+export type AdapterErrorCode = `${AuthOperation}_${'rejected' | 'transient'}`
+
 const JWT_PATTERN = /eyJ[\w-]*\.[\w-]*\.[\w-]*/g
 
 /**
@@ -43,6 +46,33 @@ export interface AuthErrorOptions {
 }
 
 /**
+ * Every `code` an authchart error can carry, as a union you can switch on:
+ * - `auth_error`: a failure with no more specific code (a token that is due the moment it arrives).
+ * - `not_authenticated`: {@link NotAuthenticatedError}.
+ * - `session_expired`: {@link SessionExpiredError}; its `reason` says why.
+ * - `claims_timeout`: {@link ClaimsTimeoutError}.
+ * - `storage_error`: {@link StorageError}.
+ * - `invalid_session`: {@link InvalidSessionError}.
+ * - `signIn_rejected`, `refresh_transient`, …: {@link AdapterError}, `<operation>_<kind>`.
+ * - `request_timeout`: {@link RequestTimeoutError}.
+ * - `sink_failed`: {@link SinkError}.
+ * - `cancelled`: {@link CancelledError}.
+ * - `invalid_options`: {@link InvalidOptionsError}.
+ */
+export type AuthErrorCode =
+  | 'auth_error'
+  | 'not_authenticated'
+  | 'session_expired'
+  | 'claims_timeout'
+  | 'storage_error'
+  | 'invalid_session'
+  | AdapterErrorCode
+  | 'request_timeout'
+  | 'sink_failed'
+  | 'cancelled'
+  | 'invalid_options'
+
+/**
  * The base of every error authchart reports.
  *
  * @example
@@ -51,8 +81,8 @@ export interface AuthErrorOptions {
  * }
  */
 export class AuthError extends Error {
-  /** A stable machine-readable code, e.g. `session_expired`. */
-  readonly code: string = 'auth_error'
+  /** A stable machine-readable code, e.g. `session_expired`: one of {@link AuthErrorCode}. */
+  readonly code: AuthErrorCode = 'auth_error'
   /** How the chart treats this failure. */
   readonly kind: AuthErrorKind = 'transient'
 
@@ -77,8 +107,43 @@ export class NotAuthenticatedError extends AuthError {
   }
 }
 
-/** Why a session ended in `expired`. */
-export type ExpiredReason = 'refresh_rejected' | 'validation_rejected' | 'token_expired' | 'no_refresh_token'
+/**
+ * Why the server (or the chart) refused a session, as a stable code:
+ * - `token_reused`: the refresh token had already been used (reuse detection fired).
+ * - `family_revoked`: the session or its token family was revoked (signed out elsewhere, an admin,
+ *   or reuse seen on another device).
+ * - `refresh_token_unknown`: the server does not know the refresh token. When the token is younger
+ *   than the adapter's `refreshTokenLifetime`, {@link SessionExpiredError.suspectedStoreLoss} is set:
+ *   the server probably lost its store (a restart with an in-memory store).
+ * - `validation_rejected`: the adapter's `validate` said no and the session could not be refreshed.
+ * - `token_expired`: the access token expired and there was no way to refresh it.
+ * - `no_refresh_token`: a refresh was due but the session has no refresh token and the adapter
+ *   cannot refresh without one (`refreshesWithoutToken` is not set).
+ * - `refresh_rejected`: any other refusal of a refresh.
+ */
+export type RejectionReason =
+  | 'token_reused'
+  | 'family_revoked'
+  | 'refresh_token_unknown'
+  | 'validation_rejected'
+  | 'token_expired'
+  | 'no_refresh_token'
+  | 'refresh_rejected'
+
+/** Why a session ended in `expired`: the same codes as {@link RejectionReason}. */
+export type ExpiredReason = RejectionReason
+
+/**
+ * What an adapter's `classify` returns: `'transient'` (retry), `'rejected'` (final), or a
+ * rejection with its reason code.
+ *
+ * @example
+ * const classify = (e: unknown): Classification =>
+ *   isHttp(e, 400) && e.body.error_code === 'refresh_token_already_used'
+ *     ? { kind: 'rejected', reason: 'token_reused' }
+ *     : 'transient'
+ */
+export type Classification = 'rejected' | 'transient' | { kind: 'rejected'; reason: RejectionReason }
 
 /**
  * The session can no longer be refreshed. `reason` says why; `cause` holds the server's answer.
@@ -92,11 +157,24 @@ export class SessionExpiredError extends AuthError {
   override readonly code = 'session_expired'
   override readonly kind = 'rejected'
   readonly reason: ExpiredReason
+  /** How long the refresh token had been held when it was refused, in ms; null when unknown. */
+  readonly tokenAge: number | null
+  /**
+   * The server did not know a refresh token younger than its expected lifetime: it probably lost
+   * its store (a restart with the tokens in process memory). Worth an alert on the server side.
+   */
+  readonly suspectedStoreLoss: boolean
 
-  constructor(reason: ExpiredReason, options?: AuthErrorOptions) {
+  constructor(
+    reason: ExpiredReason,
+    options?: AuthErrorOptions & { tokenAge?: number | null; suspectedStoreLoss?: boolean },
+  ) {
     const detail = options?.cause === undefined ? '' : `: ${messageOf(options.cause)}`
-    super(`session expired (${reason})${detail}`, options)
+    const hint = options?.suspectedStoreLoss ? ' (suspected server store loss)' : ''
+    super(`session expired (${reason})${hint}${detail}`, options)
     this.reason = reason
+    this.tokenAge = options?.tokenAge ?? null
+    this.suspectedStoreLoss = options?.suspectedStoreLoss === true
   }
 }
 
@@ -159,21 +237,25 @@ export class InvalidSessionError extends AuthError {
  * })
  */
 export class AdapterError extends AuthError {
-  override readonly code: string
+  override readonly code: AdapterErrorCode
   override readonly kind: 'rejected' | 'transient'
   readonly operation: AuthOperation
   readonly retryAfterMs: number | undefined
+  /** Why the server refused, when the adapter's `classify` said (only on `rejected`). */
+  readonly reason: RejectionReason | undefined
 
   constructor(
     operation: AuthOperation,
     kind: 'rejected' | 'transient',
-    options?: AuthErrorOptions & { retryAfterMs?: number; message?: string },
+    options?: AuthErrorOptions & { retryAfterMs?: number; message?: string; reason?: RejectionReason },
   ) {
-    super(options?.message ?? `${operation} failed (${kind}): ${messageOf(options?.cause)}`, options)
+    const why = kind === 'rejected' && options?.reason ? `, ${options.reason}` : ''
+    super(options?.message ?? `${operation} failed (${kind}${why}): ${messageOf(options?.cause)}`, options)
     this.operation = operation
     this.kind = kind
     this.code = `${operation}_${kind}`
     this.retryAfterMs = options?.retryAfterMs
+    this.reason = kind === 'rejected' ? options?.reason : undefined
   }
 }
 

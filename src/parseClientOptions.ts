@@ -32,12 +32,31 @@ const clientOptionsSchema = z.object({
   ),
   inspect: z.optional(z.union([fn, z.looseObject({ next: z.optional(fn) })])),
   redactInspection: z.optional(z.boolean()),
+  authFetch: z.optional(
+    z.object({
+      origins: z.optional(
+        z.array(
+          z.string().check(
+            z.refine((value) => {
+              try {
+                return new URL(value).origin === value.replace(/\/$/, '')
+              } catch {
+                return false
+              }
+            }, 'must be an origin such as https://api.example.com'),
+          ),
+        ),
+      ),
+      refreshCooldown: z.optional(nonNegative),
+    }),
+  ),
   retry: z.optional(
     z.object({
       baseDelay: z.optional(positive),
       maxDelay: z.optional(positive),
       requestTimeout: z.optional(positive),
       claimsDelay: z.optional(positive),
+      maxRetryAfter: z.optional(nonNegative),
     }),
   ),
 })
@@ -62,6 +81,7 @@ export const DEFAULT_RETRY: RetryPolicy = {
   maxDelay: 30_000,
   requestTimeout: 15_000,
   claimsDelay: 250,
+  maxRetryAfter: 300_000,
 }
 
 /**
@@ -73,8 +93,9 @@ export const DEFAULT_RETRY: RetryPolicy = {
 export function parseClientOptions(options: AuthClientOptions<never> | AuthClientOptions<unknown>) {
   const parsed = clientOptionsSchema.safeParse(options)
   if (!parsed.success) fail('createAuthClient options', parsed.error)
-  const { storageKey, refreshMargin, redactInspection, retry } = parsed.data
+  const { storageKey, refreshMargin, redactInspection, retry, authFetch } = parsed.data
   return {
+    authFetch: { origins: authFetch?.origins ?? [], refreshCooldown: authFetch?.refreshCooldown ?? 10_000 },
     storageKey: storageKey ?? 'authchart.session',
     refreshMargin: refreshMargin ?? 60_000,
     redactInspection: redactInspection ?? true,

@@ -59,6 +59,13 @@ export function parseSession(input: unknown, what = 'session'): Session {
       field: 'expiresAt',
     })
   }
+  // `exp: 1e308` is a number, but times a thousand it is Infinity, which no clock reaches and
+  // JSON stores as null; a negative one is no time at all.
+  if (!Number.isFinite(expiresAt) || expiresAt <= 0) {
+    throw new InvalidSessionError(`${what} has an expiry that is not a finite time (${String(expiresAt)})`, {
+      field: parsed.data.expiresAt === undefined ? 'accessToken.exp' : 'expiresAt',
+    })
+  }
   const sessionUser = user ?? (claims.sub === undefined ? undefined : { id: claims.sub })
   if (sessionUser === undefined) {
     throw new InvalidSessionError(`${what} has no user and its token has no sub claim`, {
@@ -68,4 +75,22 @@ export function parseSession(input: unknown, what = 'session'): Session {
   return idToken === undefined
     ? { accessToken, refreshToken, expiresAt, user: sessionUser, claims }
     : { accessToken, refreshToken, idToken, expiresAt, user: sessionUser, claims }
+}
+
+/**
+ * Checks that a session just obtained (signed in, refreshed, or received from another tab or the
+ * backend's SDK) expires after `now` on the client's clock. A token already past its expiry when
+ * it arrives is a server or clock fault: taking it would only start a refresh loop. A restored
+ * session is not checked this way: one that expired while the app was closed is refreshed.
+ * Returns the session; throws {@link InvalidSessionError}.
+ *
+ * @example
+ * checkFreshSession(parseSession(raw, 'sign-in response'), clock.now(), 'sign-in response')
+ */
+export function checkFreshSession(session: Session, now: number, what = 'session'): Session {
+  if (session.expiresAt > now) return session
+  throw new InvalidSessionError(
+    `${what} expired ${Math.round((now - session.expiresAt) / 1000)} s before it arrived (expiresAt ${new Date(session.expiresAt).toISOString()}, now ${new Date(now).toISOString()})`,
+    { field: 'expiresAt' },
+  )
 }

@@ -1,17 +1,82 @@
+import { StateMachine, StateNode } from 'xstate'
 import { redactTokens } from './errors.js'
 
+// Fields whose string value is a secret, whatever it looks like (refresh tokens are opaque).
 const SECRET_KEYS = new Set([
   'accessToken',
   'refreshToken',
-  'idToken',
   'access_token',
   'refresh_token',
+  'idToken',
   'id_token',
   'token',
   'password',
+  'codeVerifier',
+  'code_verifier',
 ])
 // Replaced whole, whatever their shape: sign-in credentials may hold a password, an OTP or an id token.
 const SECRET_OBJECTS = new Set(['credentials'])
+const REDACTED = '[redacted]'
+// Tokens seen in the chart are remembered (the latest few), so that a copy of one under any other
+// name, or inside a message, is caught too.
+const REMEMBERED = 16
+const MIN_SECRET_LENGTH = 8
+
+/** A redacted copy of an actor's snapshot: its status and value as they are, data redacted. */
+export interface InspectedSnapshot {
+  readonly status: string
+  readonly value?: unknown
+  readonly context?: unknown
+  readonly [key: string]: unknown
+}
+
+/**
+ * A read-only stand-in for an XState actor ref, built for inspectors: the ids and the definition
+ * an inspector draws from, and snapshots, persisted snapshots, emitted events and children
+ * redacted. It has no `send`, `start` or `stop`, and no way back to the real actor.
+ */
+export interface InspectedActorRef {
+  readonly id: string
+  readonly sessionId: string
+  readonly systemId: string | undefined
+  readonly src: unknown
+  readonly logic: { readonly config: unknown }
+  readonly _parent: InspectedActorRef | undefined
+  readonly system: { get(systemId: string): InspectedActorRef | undefined }
+  getSnapshot(): InspectedSnapshot
+  getPersistedSnapshot(): unknown
+  subscribe(observer?: ((snapshot: InspectedSnapshot) => void) | { next?: (snapshot: InspectedSnapshot) => void }): {
+    unsubscribe(): void
+  }
+  on(type: string, handler: (event: unknown) => void): { unsubscribe(): void }
+  toJSON(): { xstate$$type: 1; id: string }
+}
+
+/** Copies values with every token and credential replaced, and actor refs replaced by views. */
+export interface Redactor {
+  value<T>(value: T): T
+  ref(ref: object): InspectedActorRef
+}
+
+interface ActorRefLike {
+  id: string
+  sessionId: string
+  systemId?: string
+  src: unknown
+  logic?: { config?: unknown }
+  _parent?: ActorRefLike
+  system?: { get(systemId: string): ActorRefLike | undefined }
+  getSnapshot(): unknown
+  getPersistedSnapshot?(): unknown
+  subscribe(observer: (snapshot: unknown) => void): { unsubscribe(): void }
+  on?(type: string, handler: (event: unknown) => void): { unsubscribe(): void }
+  send(event: unknown): void
+}
+
+function isActorRef(value: object): value is ActorRefLike {
+  const ref = value as Partial<ActorRefLike>
+  return typeof ref.sessionId === 'string' && typeof ref.getSnapshot === 'function' && typeof ref.send === 'function'
+}
 
 function isPlainObject(value: object): boolean {
   const proto = Object.getPrototypeOf(value)
@@ -19,64 +84,139 @@ function isPlainObject(value: object): boolean {
 }
 
 /**
- * Copies plain objects and arrays with every token replaced: fields named like tokens, and any
- * string shaped like a JWT. Actor refs, errors and other class instances are kept as they are
- * (an error's message is already redacted when it is built).
+ * Builds the redaction every inspection event goes through. Plain objects, arrays, maps, sets
+ * and errors are copied with secrets replaced: fields named like tokens or credentials, strings
+ * shaped like a JWT, and any token this redactor has seen in the chart. Actor refs become
+ * {@link InspectedActorRef} views (one per ref, so inspectors that compare by identity keep
+ * working). The chart's definition (`StateNode`, `StateMachine`, guards and other functions) is
+ * passed as it is: it holds no session data, and a machine snapshot's methods (`matches`, `can`,
+ * `toJSON`) then answer from the redacted copy. Any other class instance is replaced by its
+ * name, so nothing unknown is handed over by reference.
  *
  * @example
- * redactForInspection({ session: { accessToken: 'eyJ...' } }) // { session: { accessToken: '[redacted]' } }
+ * const redactor = createRedactor()
+ * inspector(redactor.value(inspectionEvent))
  */
-export function redactForInspection<T>(value: T, seen = new WeakMap<object, unknown>()): T {
-  if (typeof value === 'string') return redactTokens(value) as T
-  if (typeof value !== 'object' || value === null) return value
-  if (seen.has(value)) return seen.get(value) as T
-  if (Array.isArray(value)) {
-    const copy: unknown[] = []
-    seen.set(value, copy)
-    for (const item of value) copy.push(redactForInspection(item, seen))
-    return copy as T
+export function createRedactor(): Redactor {
+  const secrets: string[] = []
+  const views = new WeakMap<object, InspectedActorRef>()
+
+  const remember = (secret: string) => {
+    if (secret.length < MIN_SECRET_LENGTH || secrets.includes(secret)) return
+    secrets.push(secret)
+    if (secrets.length > REMEMBERED) secrets.shift()
   }
-  if (!isPlainObject(value)) return value
-  const copy: Record<string, unknown> = {}
-  seen.set(value, copy)
-  for (const [key, item] of Object.entries(value)) {
-    copy[key] =
-      SECRET_OBJECTS.has(key) || (SECRET_KEYS.has(key) && typeof item === 'string')
-        ? '[redacted]'
-        : redactForInspection(item, seen)
+  // Secrets are learnt before anything is copied, so a token met first under an innocent name
+  // is still caught when the same walk meets it again under its own.
+  const learn = (value: unknown, seen: Set<object>) => {
+    if (typeof value !== 'object' || value === null || seen.has(value)) return
+    seen.add(value)
+    if (isActorRef(value) || value instanceof StateNode || value instanceof StateMachine) return
+    const entries = value instanceof Map ? [...value.entries()] : Object.entries(value)
+    for (const [key, item] of entries) {
+      if (typeof item === 'string' && SECRET_KEYS.has(String(key))) remember(item)
+      else learn(item, seen)
+    }
   }
-  return copy as T
+  const redactString = (text: string) => {
+    let out = redactTokens(text)
+    for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED)
+    return out
+  }
+
+  const copy = (value: unknown, seen: WeakMap<object, unknown>): unknown => {
+    if (typeof value === 'string') return redactString(value)
+    if (typeof value !== 'object' || value === null) return value
+    if (seen.has(value)) return seen.get(value)
+    if (isActorRef(value)) return view(value)
+    if (value instanceof StateNode || value instanceof StateMachine) return value
+    if (Array.isArray(value)) {
+      const out: unknown[] = []
+      seen.set(value, out)
+      for (const item of value) out.push(copy(item, seen))
+      return out
+    }
+    if (value instanceof Set) {
+      const out = new Set<unknown>()
+      seen.set(value, out)
+      for (const item of value) out.add(copy(item, seen))
+      return out
+    }
+    if (value instanceof Map) {
+      const out = new Map<unknown, unknown>()
+      seen.set(value, out)
+      for (const [key, item] of value) out.set(key, field(String(key), item, seen))
+      return out
+    }
+    if (value instanceof Error) {
+      const out = Object.create(Object.getPrototypeOf(value) as object) as Record<string, unknown>
+      seen.set(value, out)
+      const define = (key: string, item: unknown, enumerable: boolean) =>
+        Object.defineProperty(out, key, { value: item, enumerable, writable: true, configurable: true })
+      for (const key of ['message', 'stack']) {
+        const text = (value as unknown as Record<string, unknown>)[key]
+        if (typeof text === 'string') define(key, redactString(text), false)
+      }
+      for (const [key, item] of Object.entries(value)) define(key, field(key, item, seen), true)
+      if ('cause' in value) define('cause', copy(value.cause, seen), false)
+      return out
+    }
+    if (!isPlainObject(value)) return `[${(value as object).constructor?.name ?? 'object'}]`
+    const out: Record<string, unknown> = {}
+    seen.set(value, out)
+    for (const [key, item] of Object.entries(value)) out[key] = field(key, item, seen)
+    return out
+  }
+  const field = (key: string, item: unknown, seen: WeakMap<object, unknown>): unknown => {
+    if (SECRET_OBJECTS.has(key) && item !== undefined) return REDACTED
+    if (SECRET_KEYS.has(key) && typeof item === 'string') return REDACTED
+    return copy(item, seen)
+  }
+  const redact = <T>(value: T): T => {
+    learn(value, new Set())
+    return copy(value, new WeakMap()) as T
+  }
+
+  const view = (ref: ActorRefLike): InspectedActorRef => {
+    const known = views.get(ref)
+    if (known) return known
+    const made: InspectedActorRef = Object.freeze({
+      id: ref.id,
+      sessionId: ref.sessionId,
+      systemId: ref.systemId,
+      src: typeof ref.src === 'string' ? ref.src : copy(ref.src, new WeakMap()),
+      logic: Object.freeze({ config: ref.logic?.config instanceof Object ? logicConfig(ref) : undefined }),
+      get _parent() {
+        return ref._parent ? view(ref._parent) : undefined
+      },
+      system: Object.freeze({
+        get: (systemId: string) => {
+          const found = ref.system?.get(systemId)
+          return found ? view(found) : undefined
+        },
+      }),
+      getSnapshot: () => redact(ref.getSnapshot()) as InspectedSnapshot,
+      getPersistedSnapshot: () => redact(ref.getPersistedSnapshot?.()),
+      subscribe: (
+        observer?: ((snapshot: InspectedSnapshot) => void) | { next?: (snapshot: InspectedSnapshot) => void },
+      ) => {
+        const next = typeof observer === 'function' ? observer : observer?.next?.bind(observer)
+        return ref.subscribe((snapshot) => next?.(redact(snapshot) as InspectedSnapshot))
+      },
+      on: (type: string, handler: (event: unknown) => void) =>
+        ref.on?.(type, (event) => handler(redact(event))) ?? { unsubscribe: () => undefined },
+      toJSON: () => ({ xstate$$type: 1 as const, id: ref.id }),
+    })
+    views.set(ref, made)
+    return made
+  }
+
+  return { value: redact, ref: (ref) => (isActorRef(ref) ? view(ref) : redact(ref as never)) }
 }
 
-/**
- * Redacts one XState inspection event: the event it carries, the snapshot's context, input and
- * output, and an action's params are copied with tokens replaced; everything else (actor refs,
- * transition definitions) is passed by reference, so inspectors that compare by identity keep
- * working.
- *
- * @example
- * createActor(machine, { inspect: (e) => inspector(redactInspectionEvent(e)) })
- */
-export function redactInspectionEvent<T extends object>(event: T): T {
-  const copy: Record<string, unknown> = { ...(event as Record<string, unknown>) }
-  if ('event' in copy) copy.event = redactForInspection(copy.event)
-  if ('action' in copy) copy.action = redactForInspection(copy.action)
-  if (typeof copy.snapshot === 'object' && copy.snapshot !== null) copy.snapshot = redactSnapshot(copy.snapshot)
-  // Inspectors (Stately's among them) read the actor's live snapshot later through the ref: hand
-  // them a ref whose getSnapshot() is redacted too, everything else inherited from the real one.
-  const ref = copy.actorRef as { getSnapshot?: () => unknown } | undefined
-  if (ref && typeof ref.getSnapshot === 'function') {
-    const read = ref.getSnapshot.bind(ref)
-    copy.actorRef = Object.create(ref, { getSnapshot: { value: () => redactSnapshot(read()) } })
-  }
-  return copy as T
-}
-
-function redactSnapshot(snapshot: unknown): unknown {
-  if (typeof snapshot !== 'object' || snapshot === null) return snapshot
-  const redacted: Record<string, unknown> = { ...snapshot }
-  for (const key of ['context', 'input', 'output', 'error'] as const) {
-    if (key in redacted) redacted[key] = redactForInspection(redacted[key])
-  }
-  return redacted
+// The machine's config is its definition (Stately draws it); a promise actor's "config" is its
+// function, which an inspector has no use for.
+function logicConfig(ref: ActorRefLike): unknown {
+  const config = ref.logic?.config
+  return typeof config === 'function' ? undefined : config
 }

@@ -1,5 +1,5 @@
 import type { AuthLogger } from './AuthLogger.js'
-import { createMemoryStorage } from './createMemoryStorage.js'
+import { createMemoryStorage, markAsMemory } from './createMemoryStorage.js'
 import type { SessionStorage } from './SessionStorage.js'
 
 function browserStorage(): { storage: SessionStorage | null; reason: string } {
@@ -35,7 +35,7 @@ export function resolveStorage(storage: SessionStorage | undefined, logger: Auth
         'Pass `storage: createMemoryStorage()` to choose this explicitly.',
     )
   }
-  return {
+  return markAsMemory({
     getItem: (key) => {
       warnOnce()
       return memory.getItem(key)
@@ -48,5 +48,5 @@ export function resolveStorage(storage: SessionStorage | undefined, logger: Auth
       warnOnce()
       return memory.removeItem(key)
     },
-  }
+  })
 }

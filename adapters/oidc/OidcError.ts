@@ -1,5 +1,3 @@
-import { AuthError, type AuthErrorOptions } from 'authchart'
-
 /**
  * What went wrong, as a stable code:
  * - `callback_error`: the provider redirected back with `error=` (`access_denied`, …).
@@ -23,32 +21,45 @@ export type OidcErrorCode =
   | 'response_invalid'
   | 'redirect_unavailable'
 
-const REJECTED: ReadonlySet<OidcErrorCode> = new Set(['callback_error'])
+/** Codes that belong to the sign-in's callback: sending the same callback again cannot help. */
+const CALLBACK_CODES: ReadonlySet<OidcErrorCode> = new Set([
+  'callback_error',
+  'callback_invalid',
+  'state_mismatch',
+  'callback_replayed',
+  'callback_expired',
+  'redirect_unavailable',
+])
 
 /**
  * An OpenID Connect failure that is not an HTTP answer: a callback that does not belong to a
  * sign-in this client started, an ID token that fails validation, a provider that answers HTML.
- * `code` says which; `kind` is `rejected` only for the provider's own refusal at the callback
- * (`error=access_denied`), `invalid` otherwise, so that on a refresh the chart retries rather
- * than signs out. Messages name what failed, never a token, a code or a `state`.
+ * `code` says which. The client reports it as the `cause` of an `AdapterError`: a callback
+ * failure is `rejected` (sending it again cannot help), the others `transient`, so that on a
+ * refresh the chart retries rather than signs out. Messages name what failed, never a token, a
+ * code or a `state`.
  *
  * @example
  * try {
  *   await auth.signIn({ callbackUrl: location.href })
  * } catch (error) {
- *   if (error instanceof OidcError && error.code === 'callback_error') showDenied(error.providerError)
+ *   if (error.cause instanceof OidcError && error.cause.code === 'callback_error') showDenied(error.cause.providerError)
  * }
  */
-export class OidcError extends AuthError {
-  override readonly code: OidcErrorCode
-  override readonly kind: 'rejected' | 'invalid'
+export class OidcError extends Error {
+  readonly code: OidcErrorCode
   /** The provider's `error` parameter, for `callback_error`. */
   readonly providerError: string | undefined
 
-  constructor(code: OidcErrorCode, message: string, options?: AuthErrorOptions & { providerError?: string }) {
-    super(message, options)
+  constructor(code: OidcErrorCode, message: string, options?: { cause?: unknown; providerError?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'OidcError'
     this.code = code
-    this.kind = REJECTED.has(code) ? 'rejected' : 'invalid'
     this.providerError = options?.providerError
+  }
+
+  /** Whether the failure is about the callback itself (`callback_*`, `state_mismatch`). */
+  get isCallbackFailure(): boolean {
+    return CALLBACK_CODES.has(this.code)
   }
 }

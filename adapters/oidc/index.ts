@@ -1,5 +1,4 @@
-export { classifyOidcError, classifyOidcFailure } from './classifyOidcError.js'
-export type { OidcClassification } from './classifyOidcError.js'
+export { classifyOidcError } from './classifyOidcError.js'
 export { createOidcAdapter } from './createOidcAdapter.js'
 export type { SignInTransaction, TransactionStorage } from './createSignInTransactions.js'
 export type { OidcAdapter, OidcAdapterOptions, OidcCredentials, OidcSignInParams } from './OidcAdapterOptions.js'

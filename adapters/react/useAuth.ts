@@ -1,14 +1,14 @@
-import type { AuthSnapshot, RefreshOptions, Session } from 'authchart'
+import type { AuthSnapshot, RefreshOptions, SessionInfo } from 'authchart'
 import { useMemo } from 'react'
 import { useAuthClient } from './useAuthClient.js'
 import { useAuthSelector } from './useAuthSelector.js'
 
 /** What {@link useAuth} returns: the snapshot's fields and the client's session calls. */
 export interface UseAuthResult<Credentials = unknown> extends AuthSnapshot {
-  signIn(credentials: Credentials): Promise<Session>
+  signIn(credentials: Credentials): Promise<SessionInfo>
   signOut(): Promise<void>
   getToken(): Promise<string>
-  refresh(options?: RefreshOptions): Promise<Session>
+  refresh(options?: RefreshOptions): Promise<SessionInfo>
 }
 
 const whole = (snapshot: AuthSnapshot) => snapshot

@@ -1,6 +1,6 @@
-import type { AuthSnapshot } from 'authchart'
+import type { AuthClient, AuthSnapshot } from 'authchart'
 import { useSelector } from '@xstate/react'
-import { useCallback, useSyncExternalStore } from 'react'
+import { useCallback, useMemo, useSyncExternalStore } from 'react'
 import { serverSnapshot } from './serverSnapshot.js'
 import { useAuthClient } from './useAuthClient.js'
 
@@ -13,10 +13,11 @@ const onServerOrHydrating = () => true
  * `compare` (default `Object.is`). A component that selects `status` does not re-render when a
  * refresh replaces the token.
  *
- * Built on `@xstate/react`'s `useSelector` over `client.actor`. The selector still sees the
- * public `AuthSnapshot` (`client.getSnapshot()`), never the chart's internal snapshot: that
- * object is the same until `status`, `session`, `user` or `error` change, so the chart's own
- * steps (its 5 s expiry checks, retry counters) select the same value and never re-render.
+ * Built on `@xstate/react`'s `useSelector` over the client's public, token-free snapshot (a
+ * read-only source with the actor's `subscribe`/`getSnapshot` shape), never the chart's internal
+ * one: that object is the same until `status`, `session`, `user` or `error` change, so the
+ * chart's own steps (its 5 s expiry checks, retry counters) select the same value and never
+ * re-render.
  *
  * @example
  * const status = useAuthSelector((s) => s.status)
@@ -39,5 +40,14 @@ export function useAuthSelector<T>(
     () => selector(hydrating ? serverSnapshot : client.getSnapshot()),
     [client, hydrating, selector],
   )
-  return useSelector(client.actor, select, compare)
+  const source = useMemo(() => publicSource(client), [client])
+  return useSelector(source as unknown as Parameters<typeof useSelector>[0], select, compare)
+}
+
+// The public snapshot in the shape `useSelector` reads an actor through.
+function publicSource(client: AuthClient) {
+  return {
+    getSnapshot: () => client.getSnapshot(),
+    subscribe: (next: () => void) => ({ unsubscribe: client.subscribe(() => next()) }),
+  }
 }

@@ -1,4 +1,4 @@
-import { defaultClassify } from 'authchart'
+import { type Classification, defaultClassify } from 'authchart'
 import { RestHttpError } from './RestHttpError.js'
 
 // Statuses that mean "ask again later": request timeout, too early, too many requests.
@@ -15,7 +15,7 @@ const RETRYABLE_4XX = new Set([408, 425, 429])
  * classifyRestError(new RestHttpError('refresh', 503)) // 'transient'
  * classifyRestError(new TypeError('fetch failed')) // 'transient'
  */
-export function classifyRestError(error: unknown): 'rejected' | 'transient' {
+export function classifyRestError(error: unknown): Classification {
   if (!(error instanceof RestHttpError)) return defaultClassify(error)
   if (error.status >= 500 || RETRYABLE_4XX.has(error.status)) return 'transient'
   if (error.status >= 400) return 'rejected'

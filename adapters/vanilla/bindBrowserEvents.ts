@@ -37,26 +37,16 @@ export interface BrowserEventsOptions {
  * const unbind = bindBrowserEvents(auth)
  * // tests: bindBrowserEvents(auth, { window: new JSDOM('').window })
  */
-export function bindBrowserEvents(client: Pick<AuthClient, 'actor'>, options: BrowserEventsOptions = {}): () => void {
+export function bindBrowserEvents(client: Pick<AuthClient, 'notify'>, options: BrowserEventsOptions = {}): () => void {
   const win = options.window ?? (typeof window === 'undefined' ? undefined : window)
   if (win === undefined) return () => undefined
-  const check = () => {
-    // A stopped client has nothing to check; XState would only warn about the event.
-    if (client.actor.getSnapshot().status === 'active') client.actor.send({ type: 'session.check' })
-  }
   const onVisibilityChange = () => {
-    if (win.document.visibilityState === 'visible') check()
+    if (win.document.visibilityState === 'visible') client.notify('visible')
   }
-  const send = (type: 'network.offline' | 'network.online') => {
-    if (client.actor.getSnapshot().status === 'active') client.actor.send({ type })
-  }
-  const onOffline = () => send('network.offline')
-  const onOnline = () => {
-    send('network.online')
-    check()
-  }
-  // The chart may keep a flag from an earlier binding: say where the network is now.
-  send(win.navigator?.onLine === false ? 'network.offline' : 'network.online')
+  const onOffline = () => client.notify('offline')
+  const onOnline = () => client.notify('online')
+  // The client may keep what an earlier binding said: say where the network is now.
+  client.notify(win.navigator?.onLine === false ? 'offline' : 'online')
   win.document.addEventListener('visibilitychange', onVisibilityChange)
   win.addEventListener('offline', onOffline)
   win.addEventListener('online', onOnline)
@@ -65,6 +55,6 @@ export function bindBrowserEvents(client: Pick<AuthClient, 'actor'>, options: Br
     win.removeEventListener('offline', onOffline)
     win.removeEventListener('online', onOnline)
     // Unbound, nothing would ever say `online` again: leave the chart on its normal backoff.
-    send('network.online')
+    client.notify('online')
   }
 }

@@ -36,23 +36,27 @@ const describe = (error: AuthError | null) => (error ? ` (${error.code}: ${error
 
 let lastState = ''
 let lastError: AuthError | null = null
-auth.actor.subscribe((snapshot) => {
+auth.actor.subscribe(({ value }) => {
   const state =
-    typeof snapshot.value === 'string'
-      ? snapshot.value
-      : Object.entries(snapshot.value)
+    typeof value === 'string'
+      ? value
+      : Object.entries(value as Record<string, unknown>)
           .map(([parent, child]) => `${parent}.${String(child)}`)
           .join()
   if (state === lastState) return
   // An error is printed when it appears, not again on every later step that still carries it.
-  const error = snapshot.context.error === lastError ? null : snapshot.context.error
+  const current = auth.getSnapshot().error
+  const error = current === lastError ? null : current
   say(`${lastState || '(start)'} → ${state}${describe(error)}`)
   lastState = state
-  lastError = snapshot.context.error
+  lastError = current
 })
 auth.addTokenSink((token) => say(`  sink ← ${nameOf(token)}`))
-auth.on('refreshRejected', ({ tokenAge }) =>
-  say(`  event refreshRejected: refresh token was ${Math.round((tokenAge ?? 0) / 1000)} s old`),
+auth.on('refreshRejected', ({ error, tokenAge }) =>
+  say(
+    `  event refreshRejected (${error.reason}${error.suspectedStoreLoss ? ', suspected server store loss' : ''}): ` +
+      `refresh token was ${Math.round((tokenAge ?? 0) / 1000)} s old`,
+  ),
 )
 
 step('start: nothing stored')
@@ -79,7 +83,7 @@ step('fresh claims: the org is created server-side; wait for a token that carrie
 adapter.enqueue('refresh', 'ok', { claims: { activeOrgId: 'org-42' } })
 const fresh = auth.refresh({ force: true, until: (c) => c.activeOrgId === 'org-42', description: 'activeOrgId' })
 await clock.advance(1_000)
-say(`  refresh({ until }) → ${nameOf((await fresh).accessToken)} with activeOrgId=${(await fresh).claims.activeOrgId}`)
+say(`  refresh({ until }) → ${nameOf(await auth.getToken())} with activeOrgId=${(await fresh).claims.activeOrgId}`)
 
 step('the server restarts and has lost its in-memory refresh tokens (seed 002)')
 adapter.forgetRefreshTokens()

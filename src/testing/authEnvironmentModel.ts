@@ -42,6 +42,8 @@ export type AuthEnvironmentEvent =
   | { type: 'page.wakesWhileBackingOff' }
   | { type: 'tabA.secondClaimsCallerTimesOut' }
   | { type: 'page.reloadsAsTheMarginNears' }
+  | { type: 'page.reloadsWithTokenlessSessionComingDue' }
+  | { type: 'tabA.refreshesAgainDuringBackoff' }
 
 /** Every event type of the model, in a stable order (the traversal tries them in this order). */
 export const AUTH_ENVIRONMENT_EVENTS: ReadonlyArray<AuthEnvironmentEvent['type']> = [
@@ -82,6 +84,8 @@ export const AUTH_ENVIRONMENT_EVENTS: ReadonlyArray<AuthEnvironmentEvent['type']
   'page.wakesWhileBackingOff',
   'tabA.secondClaimsCallerTimesOut',
   'page.reloadsAsTheMarginNears',
+  'page.reloadsWithTokenlessSessionComingDue',
+  'tabA.refreshesAgainDuringBackoff',
 ]
 
 /**
@@ -189,6 +193,9 @@ export const authEnvironmentModel = setup({
         // and once the server rejects it there is nothing to fall back on. Both tabs end expired.
         'page.reloadsWithExpiredTokenlessSession': { guard: 'calm', actions: 'observe' },
         'page.reloadsWithRevokedTokenlessSession': { guard: 'calm', actions: 'observe' },
+        // A valid stored session without a refresh token comes due: nothing can renew it, so it
+        // ends without a request being sent.
+        'page.reloadsWithTokenlessSessionComingDue': { guard: 'calm', actions: 'observe' },
       },
     },
     fresh: {
@@ -198,6 +205,8 @@ export const authEnvironmentModel = setup({
         // The device slept past the margin; on waking the app asks for a token.
         'device.sleeps': 'due',
         'tabA.refreshTimesOut': { guard: 'isOnline', actions: 'observe' },
+        // Offline, a forced refresh fails; a second one at once waits out the backoff first.
+        'tabA.refreshesAgainDuringBackoff': { guard: 'calmButOffline', actions: 'observe' },
         // Sign-out while the server hangs: a second call, tab B's sign-out and the timeout meet it.
         'tabA.signsOutWhileServerHangs': 'signedOut',
         'page.reloadsWhileServerHangs': { guard: 'isOnline', actions: 'observe' },
@@ -262,7 +271,8 @@ export const authEnvironmentModel = setup({
         'server.answersAlreadyDueToken': { guard: 'calm', target: 'fresh', actions: 'refreshed' },
         // Offline and backing off with the token due, a refresh({ until }) caller gives up.
         'tabA.refreshTimesOutWhileBackingOff': { guard: 'calmButOffline', actions: 'observe' },
-        // Offline and backing off, the page becomes visible: the check retries at once.
+        // Offline and backing off, the page becomes visible: nothing is sent before the backoff
+        // ends; woken after it should have ended (the device slept), the check retries at once.
         'page.wakesWhileBackingOff': { guard: 'calmButOffline', actions: 'observe' },
         'clock.reachesExpiry': 'expired',
         'server.restarts': { guard: 'serverKnowsTokens', actions: assign({ server: 'restarted' }) },

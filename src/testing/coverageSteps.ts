@@ -1,7 +1,15 @@
 import { ClaimsTimeoutError } from '../errors.js'
 import type { AuthEnvironmentEvent } from './authEnvironmentModel.js'
-import { type AuthWorld, STEP } from './createAuthWorld.js'
-import { expectEnded, releaseUntil, reloadBothWith, statusOf, tokenlessSession, track } from './scenarioHelpers.js'
+import { type AuthWorld, claimsKey, STEP } from './createAuthWorld.js'
+import {
+  expectEnded,
+  refreshingStep,
+  releaseUntil,
+  reloadBothWith,
+  statusOf,
+  tokenlessSession,
+  track,
+} from './scenarioHelpers.js'
 
 type Step = (world: AuthWorld, expectSuccess: boolean) => Promise<void>
 
@@ -27,7 +35,7 @@ export const coverageSteps = {
     await expectEnded(world, 'validation_rejected', 'a rejected stored session with no refresh token')
   },
   'page.reloadsWithRevokedAccessToken': async (world) => {
-    const before = world.tabs.A.client.getSnapshot().session?.accessToken
+    const before = claimsKey(world.tabs.A.client.getSnapshot().claims)
     world.fake.hold('validate')
     world.reopen('A')
     await world.clock.flush()
@@ -38,8 +46,8 @@ export const coverageSteps = {
       world.violate(`a rejected validation with a refresh token left tab A ${statusOf(world.tabs.A)}, not refreshing`)
     }
     await releaseUntil(world, () => statusOf(world.tabs.A) !== 'refreshing', 10)
-    const after = world.tabs.A.client.getSnapshot().session?.accessToken
-    if (after === undefined || after === before) world.violate('tab A kept the access token the server rejected')
+    const after = claimsKey(world.tabs.A.client.getSnapshot().claims)
+    if (after === null || after === before) world.violate('tab A kept the access token the server rejected')
   },
   'page.reloadsAsTheMarginNears': async (world) => {
     const session = world.tabs.A.client.getSnapshot().session
@@ -95,16 +103,46 @@ export const coverageSteps = {
     // The request in flight when the network dropped fails; tab A backs off with its token due.
     world.fake.release('refresh', 'transient')
     await world.clock.flush()
-    // What authchart/vanilla's bindBrowserEvents sends when the page becomes visible.
-    world.tabs.A.client.actor.send({ type: 'session.check' })
-    if (!world.tabs.A.client.actor.getSnapshot().matches({ refreshing: 'requesting' })) {
-      world.violate('a session.check in backoff did not retry at once')
-    }
+    // What authchart/vanilla's bindBrowserEvents says when the page becomes visible: no event
+    // cuts a backoff short.
+    world.tabs.A.client.notify('visible')
+    if (refreshingStep(world) !== 'backingOff') world.violate('a visible page cut the backoff short')
+    // The device slept past the backoff (its timer has not fired yet): waking retries at once.
+    world.clock.jump(world.maxDelay + STEP)
+    world.tabs.A.client.notify('wake')
+    if (refreshingStep(world) !== 'requesting') world.violate('waking after the backoff ran out did not retry at once')
     // Still offline: the retry fails too, and the session stays (I5).
     world.fake.release('refresh', 'transient')
     await world.clock.flush()
     if (world.tabs.A.client.getSnapshot().session === null)
       world.violate('a failed retry on waking dropped the session')
+  },
+  'page.reloadsWithTokenlessSessionComingDue': async (world) => {
+    const now = Math.floor(world.clock.now() / 1000)
+    await reloadBothWith(world, tokenlessSession(now, now + 3_600))
+    const before = world.refreshCallCount()
+    const session = world.tabs.A.client.getSnapshot().session
+    if (session === null) return world.violate('a valid tokenless stored session was not restored')
+    await world.clock.advance(session.expiresAt - world.windowOf(session) + STEP - world.clock.now())
+    await expectEnded(world, 'no_refresh_token', 'a due session with no refresh token')
+    if (world.refreshCallCount() !== before) world.violate('a refresh was sent without a refresh token')
+  },
+  'tabA.refreshesAgainDuringBackoff': async (world) => {
+    const { client } = world.tabs.A
+    const first = track(client.refresh({ force: true }))
+    await world.clock.flush()
+    if (!first.settled || !('error' in first)) world.violate('an offline forced refresh did not fail')
+    // The second call starts no request before the first one's backoff runs out.
+    const second = track(client.refresh({ force: true }))
+    await world.clock.flush()
+    if (refreshingStep(world) !== 'backingOff') {
+      world.violate(`a refresh() right after a failed one went to ${String(refreshingStep(world))}, not backingOff`)
+    }
+    for (let waited = 0; !second.settled && waited <= world.maxDelay + 2 * STEP; waited += STEP) {
+      await world.clock.advance(STEP)
+    }
+    if (!second.settled) world.violate('a refresh() waiting out a backoff never settled')
+    if (client.getSnapshot().session === null) world.violate('a failed retry dropped the session')
   },
   'tabA.secondClaimsCallerTimesOut': async (world) => {
     const { client } = world.tabs.A

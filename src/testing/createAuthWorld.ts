@@ -4,7 +4,8 @@ import type { AuthSnapshot } from '../AuthSnapshot.js'
 import type { AuthClient } from '../createAuthClient.js'
 import { createAuthClient } from '../createAuthClient.js'
 import type { AuthError } from '../errors.js'
-import type { Session } from '../Session.js'
+import { decodeClaims } from '../parseSession.js'
+import type { Claims, Session } from '../Session.js'
 import type { TabsOption } from '../TabTransport.js'
 import {
   createFakeAdapter,
@@ -68,6 +69,7 @@ export function createAuthWorld(options: AuthScenarioOptions = {}) {
   const storageKey = options.client?.storageKey ?? 'authchart.session'
   const margin = options.client?.refreshMargin ?? 30 * 60_000
   const requestTimeout = options.client?.retry?.requestTimeout ?? 15_000
+  const maxDelay = options.client?.retry?.maxDelay ?? 30_000
   const violations: string[] = []
   const violate = (message: string) => {
     violations.push(message)
@@ -78,8 +80,16 @@ export function createAuthWorld(options: AuthScenarioOptions = {}) {
   const ttl = options.adapter?.accessTokenTtl ?? HOUR
   let claimsVersion = 0
   let claimsLag: number | null = null
-  // Access token → the number of the refresh call that issued it, to tell a bypassed cache from a hit.
-  const issuedBy = new Map<string, number>()
+  // Access token id (`jti`) → the number of the refresh call that issued it, to tell a bypassed
+  // cache from a hit. The public snapshot has no tokens; its claims name the token.
+  const issuedBy = new Map<unknown, number>()
+  // Every token the server handed out, to check that none is reachable from a public snapshot (I1).
+  const secrets = new Set<string>()
+  const remember = (answer: { accessToken: string; refreshToken?: string | undefined }) => {
+    secrets.add(answer.accessToken)
+    if (answer.refreshToken !== undefined) secrets.add(answer.refreshToken)
+    return answer
+  }
   const rotated = new Set<string>()
   let refreshCalls = 0
   let refreshInFlight = 0
@@ -90,7 +100,7 @@ export function createAuthWorld(options: AuthScenarioOptions = {}) {
     classify: fake.classify,
     async signIn(input, context) {
       if (net.down) throw offline('signIn')
-      return fake.signIn(input, context)
+      return remember(await fake.signIn(input, context))
     },
     async validate(session, context) {
       if (net.down) throw offline('validate')
@@ -114,9 +124,9 @@ export function createAuthWorld(options: AuthScenarioOptions = {}) {
         violate('I2: a refresh token another request already rotated was sent again')
       }
       try {
-        const answer = await fake.refresh(session, context)
+        const answer = remember(await fake.refresh(session, context))
         if (presented !== undefined) rotated.add(presented)
-        issuedBy.set(answer.accessToken, call)
+        issuedBy.set(decodeClaims(answer.accessToken).jti, call)
         if (net.answerDue) {
           net.answerDue = false
           // Just inside the margin of its own lifetime, yet later than the token it replaces
@@ -167,8 +177,11 @@ export function createAuthWorld(options: AuthScenarioOptions = {}) {
       tab.errorsEmitted.add(error)
     })
     client.subscribe((snapshot: AuthSnapshot) => {
-      const held = snapshot.session?.accessToken ?? null
-      if (tab.sink !== held) violate(`I4: tab ${name}'s sink was behind when a subscriber saw ${snapshot.status}`)
+      if (tokenKey(tab.sink) !== claimsKey(snapshot.claims)) {
+        violate(`I4: tab ${name}'s sink was behind when a subscriber saw ${snapshot.status}`)
+      }
+      const leak = findSecret(snapshot, secrets)
+      if (leak) violate(`I1: a token is reachable from tab ${name}'s public snapshot at ${leak}`)
       if (snapshot.error) tab.errorsSeen.add(snapshot.error)
       const expiresAt = snapshot.session?.expiresAt ?? null
       if (expiresAt !== null && tab.lastExpiresAt !== null && expiresAt < tab.lastExpiresAt) {
@@ -182,7 +195,7 @@ export function createAuthWorld(options: AuthScenarioOptions = {}) {
   }
 
   const tabs = { A: openTab('A'), B: openTab('B') }
-  const windowOf = (session: Session) => {
+  const windowOf = (session: { claims: Claims }) => {
     const { iat, exp } = session.claims
     return iat !== undefined && exp !== undefined && exp > iat ? Math.min(margin, ((exp - iat) * 1000) / 2) : margin
   }
@@ -200,11 +213,13 @@ export function createAuthWorld(options: AuthScenarioOptions = {}) {
     channelName: `authchart:${storageKey}`,
     lockName: `authchart:refresh:${storageKey}`,
     requestTimeout,
+    maxDelay,
     violate,
     windowOf,
     /** The number of refresh calls that reached the server so far. */
     refreshCallCount: () => refreshCalls,
     issuedBy,
+    secrets,
     changeClaims() {
       claimsVersion += 1
       claimsLag = 1
@@ -224,9 +239,9 @@ export function createAuthWorld(options: AuthScenarioOptions = {}) {
     },
     /** I1: a token handed out equals the held one and is fresh (or, backing off, not yet expired). */
     checkToken(tab: Tab, token: string) {
-      const { value, context } = tab.client.actor.getSnapshot()
-      const session = context.session
-      if (session === null || session.accessToken !== token) {
+      const { value } = tab.client.actor.getSnapshot()
+      const session = tab.client.getSnapshot().session
+      if (session === null || tokenKey(token) !== claimsKey(session.claims)) {
         violate(`I1: tab ${tab.name}'s getToken returned a token that is not the session it holds`)
         return
       }
@@ -241,3 +256,41 @@ export function createAuthWorld(options: AuthScenarioOptions = {}) {
 
 /** The world `createAuthWorld` returns. */
 export type AuthWorld = ReturnType<typeof createAuthWorld>
+
+/** The claims a token carries, as a string to compare by (tokens are named by their claims). */
+export function tokenKey(token: string | null | undefined): string | null {
+  return token ? JSON.stringify(decodeClaims(token)) : null
+}
+
+/** The same key for claims taken from a public snapshot. */
+export function claimsKey(claims: Readonly<Claims> | null | undefined): string | null {
+  return claims ? JSON.stringify(claims) : null
+}
+
+/**
+ * Walks everything reachable from `value` (own properties, errors' messages and causes) and
+ * returns the path of the first string that equals or contains one of `secrets`, or null.
+ *
+ * @example
+ * findSecret(auth.getSnapshot(), new Set([refreshToken])) // null when the snapshot is clean
+ */
+export function findSecret(
+  value: unknown,
+  secrets: ReadonlySet<string>,
+  path = 'snapshot',
+  seen = new Set<object>(),
+): string | null {
+  if (typeof value === 'string') {
+    for (const secret of secrets) if (value.includes(secret)) return path
+    return null
+  }
+  if (typeof value !== 'object' || value === null || seen.has(value)) return null
+  seen.add(value)
+  const keys = new Set<string>(Object.getOwnPropertyNames(value))
+  if (value instanceof Error) for (const key of ['message', 'stack', 'cause']) keys.add(key)
+  for (const key of keys) {
+    const found = findSecret((value as Record<string, unknown>)[key], secrets, `${path}.${key}`, seen)
+    if (found) return found
+  }
+  return null
+}

@@ -1,3 +1,4 @@
+import type { RejectionReason } from '../errors.js'
 import * as z from 'zod/mini'
 import type { AuthAdapter } from '../AuthAdapter.js'
 import type { Clock } from '../Clock.js'
@@ -21,12 +22,15 @@ export type FakeOutcome = 'ok' | 'transient' | 'rejected' | { claims: Record<str
 export class FakeAuthError extends Error {
   readonly status: number
   readonly kind: 'rejected' | 'transient'
+  /** The reason code a refusal carries, as a real backend's error code would. */
+  readonly reason: RejectionReason | undefined
 
-  constructor(kind: 'rejected' | 'transient', message: string) {
+  constructor(kind: 'rejected' | 'transient', message: string, reason?: RejectionReason) {
     super(message)
     this.name = 'FakeAuthError'
     this.kind = kind
     this.status = kind === 'rejected' ? 401 : 503
+    this.reason = kind === 'rejected' ? reason : undefined
   }
 }
 
@@ -258,11 +262,14 @@ export function createFakeAdapter(options: FakeAdapterOptions = {}): FakeAdapter
         refreshTokensSent.push(presented)
         const familyId = tokenFamily.get(presented)
         const family = familyId === undefined ? undefined : families.get(familyId)
-        if (!family || familyId === undefined) throw new FakeAuthError('rejected', 'refresh: unknown refresh token')
-        if (family.revoked) throw new FakeAuthError('rejected', 'refresh: refresh token family revoked')
+        if (!family || familyId === undefined) {
+          throw new FakeAuthError('rejected', 'refresh: unknown refresh token', 'refresh_token_unknown')
+        }
+        if (family.revoked)
+          throw new FakeAuthError('rejected', 'refresh: refresh token family revoked', 'family_revoked')
         if (family.current !== presented) {
           family.revoked = true
-          throw new FakeAuthError('rejected', 'refresh: refresh token reuse detected; family revoked')
+          throw new FakeAuthError('rejected', 'refresh: refresh token reuse detected; family revoked', 'token_reused')
         }
         return issue(family.userId, family.email, familyId, claimsOf(outcome))
       })
@@ -277,6 +284,9 @@ export function createFakeAdapter(options: FakeAdapterOptions = {}): FakeAdapter
         if (family) family.revoked = true
       })
     },
-    classify: (error) => (error instanceof FakeAuthError ? error.kind : 'transient'),
+    classify: (error) => {
+      if (!(error instanceof FakeAuthError)) return 'transient'
+      return error.reason ? { kind: 'rejected', reason: error.reason } : error.kind
+    },
   }
 }

@@ -23,6 +23,10 @@ export function track<T>(promise: Promise<T>, onValue?: (value: T) => void): Out
 
 export const statusOf = (tab: Tab) => tab.client.getSnapshot().status
 
+/** Tab A's step inside `refreshing` (`requesting`, `backingOff`, …), or undefined outside it. */
+export const refreshingStep = (world: AuthWorld) =>
+  (world.tabs.A.client.actor.getSnapshot().value as { refreshing?: string }).refreshing
+
 export async function getToken(world: AuthWorld, tab: Tab) {
   const outcome = track(tab.client.getToken(), (token) => world.checkToken(tab, token))
   // Liveness: whatever the server or the lock does, a caller hears back within the request timeout.
@@ -52,7 +56,8 @@ export function tokenlessSession(iat: number, exp: number) {
 }
 
 // Both tabs reload onto the stored session, so neither keeps an older one in memory.
-export async function reloadBothWith(world: AuthWorld, stored: object) {
+export async function reloadBothWith(world: AuthWorld, stored: { accessToken: string }) {
+  world.secrets.add(stored.accessToken)
   await world.profile.storage.setItem(world.storageKey, JSON.stringify(stored))
   world.reopen('A')
   world.reopen('B')

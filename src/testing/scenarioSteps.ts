@@ -1,6 +1,6 @@
 import { ClaimsTimeoutError, RequestTimeoutError, StorageError } from '../errors.js'
 import { type AuthEnvironmentEvent } from './authEnvironmentModel.js'
-import { type AuthWorld, credentials, STEP } from './createAuthWorld.js'
+import { type AuthWorld, claimsKey, credentials, STEP, tokenKey } from './createAuthWorld.js'
 import { getToken, releaseUntil, statusOf, track } from './scenarioHelpers.js'
 import { coverageSteps } from './coverageSteps.js'
 
@@ -21,7 +21,7 @@ export const executors: Record<
     const before = world.refreshCallCount()
     const outcome = track(world.tabs.A.client.refresh({ force: true }), (session) => {
       // A forced refresh bypasses every cache: its token comes from a request that started after it.
-      if ((world.issuedBy.get(session.accessToken) ?? 0) <= before) {
+      if ((world.issuedBy.get(session.claims.jti) ?? 0) <= before) {
         world.violate('seed 003: refresh({ force: true }) resolved with a token no new request issued')
       }
     })
@@ -65,19 +65,13 @@ export const executors: Record<
   'network.drops': async (world) => {
     world.net.down = true
     // What authchart/vanilla's bindBrowserEvents does on `offline`.
-    for (const tab of [world.tabs.A, world.tabs.B]) {
-      if (tab.client.actor.getSnapshot().status === 'active') tab.client.actor.send({ type: 'network.offline' })
-    }
+    for (const tab of [world.tabs.A, world.tabs.B]) tab.client.notify('offline')
   },
   'network.returns': async (world) => {
     world.net.down = false
     // What bindBrowserEvents does on `online`: tell each running chart, and have it check now, so
     // a refresh backing off retries without waiting out its delay.
-    for (const tab of [world.tabs.A, world.tabs.B]) {
-      if (tab.client.actor.getSnapshot().status !== 'active') continue
-      tab.client.actor.send({ type: 'network.online' })
-      tab.client.actor.send({ type: 'session.check' })
-    }
+    for (const tab of [world.tabs.A, world.tabs.B]) tab.client.notify('online')
   },
   'server.restarts': async (world) => {
     world.fake.forgetRefreshTokens()
@@ -206,15 +200,15 @@ export const executors: Record<
     await releaseUntil(world, () => refreshed.settled, 10)
     world.fake.resume('validate')
     await world.start()
-    const held = world.tabs.A.client.getSnapshot().session?.accessToken
-    if (!refreshed.settled || 'error' in refreshed || held !== refreshed.value?.accessToken) {
+    const held = claimsKey(world.tabs.A.client.getSnapshot().claims)
+    if (!refreshed.settled || 'error' in refreshed || held !== claimsKey(refreshed.value?.claims)) {
       world.violate('tab A, validating after a reload, did not take the session tab B refreshed')
     }
   },
   'realtime.joins': async (world) => {
     const { sink, client } = world.tabs.A
-    const held = client.getSnapshot().session?.accessToken ?? null
-    if (sink !== held) world.violate("seed 001: the realtime socket joined with a token that is not the session's")
+    if (tokenKey(sink) !== claimsKey(client.getSnapshot().claims))
+      world.violate("seed 001: the realtime socket joined with a token that is not the session's")
   },
 }
 

@@ -6,10 +6,10 @@ import { clockTime, createDemoModel, type LogLine, refreshDueAt, seconds, tokenH
 
 // Created once, outside React: under <StrictMode> React mounts twice, and a client created in a
 // component would restore twice and spend the refresh token twice.
-const { auth, inspector } = createDemoClient()
+const { auth, storage, inspector } = createDemoClient()
 const model = createDemoModel(auth, inspector)
 // For the browser tests and for poking at it from the devtools console.
-Object.assign(window, { demo: { auth, model } })
+Object.assign(window, { demo: { auth, model, storage } })
 
 const useView = () => useSyncExternalStore(model.subscribe, model.getView)
 
@@ -22,8 +22,17 @@ function useNow(everyMs: number) {
   return now
 }
 
+// The snapshot carries no token: the page shows a fingerprint of the one its token sink received,
+// as a realtime socket or an API client would get it.
+function useTokenFingerprint() {
+  const [fingerprint, setFingerprint] = useState<string | null>(null)
+  useEffect(() => auth.addTokenSink((token) => setFingerprint(token === null ? null : tokenHash(token))), [])
+  return fingerprint
+}
+
 function SessionCard() {
   const snapshot = useAuth()
+  const fingerprint = useTokenFingerprint()
   const { chartState } = useView()
   const now = useNow(250)
   const session = snapshot.session
@@ -42,7 +51,7 @@ function SessionCard() {
         <dt>user</dt>
         <dd data-testid="user">{snapshot.user?.email ?? '—'}</dd>
         <dt>access token</dt>
-        <dd data-testid="token">{session ? `#${tokenHash(session.accessToken)} (fingerprint)` : 'none'}</dd>
+        <dd data-testid="token">{fingerprint ? `#${fingerprint} (fingerprint)` : 'none'}</dd>
         <dt>expires in</dt>
         <dd data-testid="expires">
           {session ? seconds(left) : '—'}
@@ -56,6 +65,8 @@ function SessionCard() {
         <dd data-testid="refresh-due">{due === null ? '—' : seconds(due - now)}</dd>
         <dt>plan (claim)</dt>
         <dd data-testid="plan">{session ? String(session.claims.plan ?? 'not set (try Update claims)') : '—'}</dd>
+        <dt>session stored in</dt>
+        <dd data-testid="storage">{storage}</dd>
       </dl>
     </section>
   )

@@ -3,10 +3,10 @@ import { mount, watch } from 'authchart/vanilla'
 import { createDemoClient } from './createDemoClient.js'
 import { clockTime, createDemoModel, type LogLine, refreshDueAt, seconds, tokenHash } from './demoModel.js'
 
-const { auth, inspector } = createDemoClient()
+const { auth, storage, inspector } = createDemoClient()
 const model = createDemoModel(auth, inspector)
 // For the browser tests and for poking at it from the devtools console.
-Object.assign(window, { demo: { auth, model } })
+Object.assign(window, { demo: { auth, model, storage } })
 
 const byTestId = (id: string) => {
   const element = document.querySelector<HTMLElement>(`[data-testid="${id}"]`)
@@ -34,8 +34,10 @@ watch(
   (email) => text('user', email),
 )
 text('user', auth.getSnapshot().user?.email ?? '—')
+text('storage', storage)
+// The snapshot carries no token: show a fingerprint of the one the token sink received.
+auth.addTokenSink((token) => text('token', token === null ? 'none' : `#${tokenHash(token)} (fingerprint)`))
 const showToken = (s: AuthSnapshot) => {
-  text('token', s.session ? `#${tokenHash(s.session.accessToken)} (fingerprint)` : 'none')
   text('plan', s.session ? String(s.session.claims.plan ?? 'not set (try Update claims)') : '—')
 }
 watch(

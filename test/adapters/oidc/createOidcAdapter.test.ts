@@ -7,6 +7,7 @@ import { followRedirects } from '../../../examples/oidc-provider/followRedirects
 import { type OidcProviderFixture, startOidcProvider } from '../../../examples/oidc-provider/startOidcProvider.js'
 import {
   authorize,
+  heldTokens,
   oidcClient,
   POST_LOGOUT_URI,
   REDIRECT_URI,
@@ -42,19 +43,25 @@ function tamper(jwt: string, claim: string, value: unknown): string {
   return `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`
 }
 
-/** Asserts that a sign-in failed with an OidcError of `code` and left the client as it was. */
+/**
+ * Asserts that a call failed with an OidcError of `code` (as the `cause` of the client's
+ * AdapterError, or thrown by the adapter itself) and left the client and its store as they were.
+ */
 async function expectRefused(env: ReturnType<typeof oidcClient>, attempt: Promise<unknown>, code: string) {
   const before = env.auth.getSnapshot()
+  const stored = await heldTokens(env)
   const error = await attempt.then(
     () => null,
     (e: unknown) => e,
   )
-  expect(error).toBeInstanceOf(OidcError)
-  expect((error as OidcError).code).toBe(code)
+  const oidcError = error instanceof AdapterError ? error.cause : error
+  expect(oidcError).toBeInstanceOf(OidcError)
+  expect((oidcError as OidcError).code).toBe(code)
   const after = env.auth.getSnapshot()
-  expect(after.session).toBe(before.status === 'signingIn' ? after.session : before.session)
+  expect(after.session).toEqual(before.session)
   expect(after.status).toBe(before.session === null ? 'unauthenticated' : 'authenticated')
-  return error as OidcError
+  expect(await heldTokens(env)).toEqual(stored)
+  return { error, cause: oidcError as OidcError }
 }
 
 describe('sign-in', () => {
@@ -133,8 +140,9 @@ describe('refresh', () => {
     const after = await runDueRefresh(env)
     expect(after.status).toBe('authenticated')
     expect(after.error).toBeNull()
-    expect(after.session?.refreshToken).not.toBe(first.refreshToken)
-    expect(after.session?.accessToken).not.toBe(first.accessToken)
+    const now = await heldTokens(env)
+    expect(now?.refreshToken).not.toBe(first.refreshToken)
+    expect(now?.accessToken).not.toBe(first.accessToken)
     expect(after.user?.id).toBe('ada')
     expect(op.refreshRequests().length - before).toBe(1)
     env.auth.stop()
@@ -145,7 +153,7 @@ describe('refresh', () => {
     const first = await signInThroughProvider(env)
     const before = op.refreshRequests().length
     await env.auth.refresh({ force: true, until: (claims) => claims.iat !== undefined && claims.sub === 'ada' })
-    expect(env.auth.getSnapshot().session?.accessToken).not.toBe(first.accessToken)
+    expect((await heldTokens(env))?.accessToken).not.toBe(first.accessToken)
     expect(op.refreshRequests().length - before).toBe(1)
     env.auth.stop()
   })
@@ -187,13 +195,14 @@ describe('refresh', () => {
     expect(failed.status).toBe('refreshing')
     expect(failed.error).toBeInstanceOf(AdapterError)
     expect((failed.error as AdapterError).kind).toBe('transient')
-    expect(failed.session?.accessToken).toBe(first.accessToken)
+    expect((await heldTokens(env))?.accessToken).toBe(first.accessToken)
     if (fault.status === 429) expect((failed.error as AdapterError).retryAfterMs).toBe(7000)
     // Past the backoff (and the 7 s Retry-After) but not past the retry's own request timeout:
     // a retry abandoned mid-flight would have rotated the token at the provider unseen.
     await env.clock.advance(8_000)
     const recovered = await waitForSnapshot(env.auth, (s) => s.status === 'authenticated')
-    expect(recovered.session?.accessToken).not.toBe(first.accessToken)
+    expect(recovered.status).toBe('authenticated')
+    expect((await heldTokens(env))?.accessToken).not.toBe(first.accessToken)
     env.auth.stop()
   })
 
@@ -220,11 +229,10 @@ describe('bad callbacks: a typed error and no session change', () => {
       await env.clock.flush()
       return authorize(env)
     })()
-    const session = await env.auth.signIn({ callbackUrl })
-    const error = await expectRefused(env, env.auth.signIn({ callbackUrl }), 'callback_replayed')
-    expect(error.message).toMatch(/already used/)
-    expect(env.auth.getSnapshot().session).toBe(env.auth.getSnapshot().session)
-    expect(env.auth.getSnapshot().session?.accessToken).toBe(session.accessToken)
+    await env.auth.signIn({ callbackUrl })
+    const { error, cause } = await expectRefused(env, env.auth.signIn({ callbackUrl }), 'callback_replayed')
+    expect(cause.message).toMatch(/already used/)
+    expect(error).toMatchObject({ code: 'signIn_rejected' })
     env.auth.stop()
   })
 
@@ -266,10 +274,10 @@ describe('bad callbacks: a typed error and no session change', () => {
       state: started.searchParams.get('state') ?? '',
       iss: op.issuer,
     }).toString()
-    const error = await expectRefused(env, env.auth.signIn({ callbackUrl: denied }), 'callback_error')
-    expect(error.kind).toBe('rejected')
-    expect(error.providerError).toBe('access_denied')
-    expect(error.message).toContain('the user said no')
+    const { error, cause } = await expectRefused(env, env.auth.signIn({ callbackUrl: denied }), 'callback_error')
+    expect(error).toMatchObject({ kind: 'rejected', operation: 'signIn' })
+    expect(cause.providerError).toBe('access_denied')
+    expect(cause.message).toContain('the user said no')
     env.auth.stop()
   })
 
@@ -287,8 +295,8 @@ describe('bad callbacks: a typed error and no session change', () => {
     await env.clock.flush()
     const callbackUrl = await authorize(env)
     for (const [key, value] of items) items.set(key, JSON.stringify({ ...JSON.parse(value), nonce: 'another-nonce' }))
-    const error = await expectRefused(env, env.auth.signIn({ callbackUrl }), 'id_token_invalid')
-    expect(error.message).toMatch(/nonce/)
+    const { cause } = await expectRefused(env, env.auth.signIn({ callbackUrl }), 'id_token_invalid')
+    expect(cause.message).toMatch(/nonce/)
     env.auth.stop()
   })
 })
@@ -304,8 +312,12 @@ describe('bad provider answers: a typed error and no session change', () => {
       },
     })
     await env.clock.flush()
-    const error = await expectRefused(env, env.auth.signIn({ callbackUrl: await authorize(env) }), 'id_token_invalid')
-    expect(error.message).toMatch(/signature/i)
+    const { cause } = await expectRefused(
+      env,
+      env.auth.signIn({ callbackUrl: await authorize(env) }),
+      'id_token_invalid',
+    )
+    expect(cause.message).toMatch(/signature/i)
     env.auth.stop()
   })
 
@@ -319,8 +331,12 @@ describe('bad provider answers: a typed error and no session change', () => {
       },
     })
     await env.clock.flush()
-    const error = await expectRefused(env, env.auth.signIn({ callbackUrl: await authorize(env) }), 'id_token_invalid')
-    expect(error.message).toMatch(/aud/)
+    const { cause } = await expectRefused(
+      env,
+      env.auth.signIn({ callbackUrl: await authorize(env) }),
+      'id_token_invalid',
+    )
+    expect(cause.message).toMatch(/aud/)
     env.auth.stop()
   })
 
@@ -336,9 +352,10 @@ describe('bad provider answers: a typed error and no session change', () => {
     const first = await signInThroughProvider(env)
     tampering = true
     const failed = await runDueRefresh(env)
-    expect(failed.error).toBeInstanceOf(OidcError)
-    expect((failed.error as OidcError).code).toBe('id_token_invalid')
-    expect(failed.session?.accessToken).toBe(first.accessToken)
+    expect(failed.error).toMatchObject({ kind: 'transient', operation: 'refresh' })
+    expect(failed.error?.cause).toBeInstanceOf(OidcError)
+    expect((failed.error?.cause as OidcError).code).toBe('id_token_invalid')
+    expect((await heldTokens(env))?.accessToken).toBe(first.accessToken)
     env.auth.stop()
   })
 
@@ -359,8 +376,8 @@ describe('bad provider answers: a typed error and no session change', () => {
         fetch: rewritingFetch('/.well-known/openid-configuration', ({ token_endpoint: _, ...rest }) => rest),
       },
     })
-    const error = await expectRefused(env, env.adapter.createSignInUrl(), 'discovery_invalid')
-    expect(error.message).toMatch(/token_endpoint/)
+    const { cause } = await expectRefused(env, env.adapter.createSignInUrl(), 'discovery_invalid')
+    expect(cause.message).toMatch(/token_endpoint/)
     env.auth.stop()
   })
 
@@ -406,7 +423,9 @@ describe('sign-out', () => {
       redirectUri: REDIRECT_URI,
       allowInsecureRequests: true,
     })
-    await expect(twin.refresh(session, { signal: new AbortController().signal, force: false })).rejects.toMatchObject({
+    await expect(
+      twin.refresh(session as never, { signal: new AbortController().signal, force: false }),
+    ).rejects.toMatchObject({
       code: 'invalid_grant',
     })
   })
@@ -428,7 +447,8 @@ describe('options and hygiene', () => {
     await env.clock.flush()
     const callbackUrl = await authorize(env)
     const code = callbackUrl.searchParams.get('code') ?? ''
-    const session = await env.auth.signIn({ callbackUrl })
+    await env.auth.signIn({ callbackUrl })
+    const session = (await heldTokens(env)) as NonNullable<Awaited<ReturnType<typeof heldTokens>>>
     const replay = await env.auth.signIn({ callbackUrl }).catch((e: unknown) => e)
     op.injectFault('/token', { status: 503, body: '<html>down</html>', contentType: 'text/html' })
     const failed = await runDueRefresh(env)
