@@ -65,8 +65,8 @@ function expiryOf(response: oauth.TokenEndpointResponse, arrivedAt: number): num
  *
  * Sign-in is a redirect: `auth.signIn({})` leaves for the provider, and on the callback page
  * `auth.signIn({ callbackUrl: location.href })` completes it. A callback that does not belong
- * to a sign-in this tab started, or that was used already, is an {@link OidcError} and changes
- * nothing. The session's `claims` are the ID token's; `user` holds its profile claims (and the
+ * to a sign-in this tab started, or that was used already, fails the sign-in (an `AdapterError`
+ * whose `cause` is an {@link OidcError}) and changes nothing. The session's `claims` are the ID token's; `user` holds its profile claims (and the
  * userinfo response's, with `userInfo: true`).
  *
  * @example
