@@ -28,8 +28,15 @@ export function createSnapshotView(read: () => { value: unknown; context: AuthCo
     ) {
       return last
     }
+    // The session's view is kept while the chart holds the same session, so a selector of
+    // `s.session` does not re-render when only the status or the error changed.
+    const session =
+      context.session === source?.session && last
+        ? last.session
+        : context.session
+          ? toSessionInfo(context.session)
+          : null
     source = { status, session: context.session, user: context.user, error: context.error }
-    const session = context.session ? toSessionInfo(context.session) : null
     last = Object.freeze({
       status,
       session,

@@ -44,10 +44,13 @@ export function useAuthSelector<T>(
   return useSelector(source as unknown as Parameters<typeof useSelector>[0], select, compare)
 }
 
-// The public snapshot in the shape `useSelector` reads an actor through.
+// The public snapshot in the shape `useSelector` reads an actor through: `subscribe` takes an
+// observer (`{ next }`, what @xstate/react passes) or a function, as an actor's does.
 function publicSource(client: AuthClient) {
   return {
     getSnapshot: () => client.getSnapshot(),
-    subscribe: (next: () => void) => ({ unsubscribe: client.subscribe(() => next()) }),
+    subscribe: (observer: (() => void) | { next?: () => void }) => ({
+      unsubscribe: client.subscribe(() => (typeof observer === 'function' ? observer() : observer.next?.())),
+    }),
   }
 }

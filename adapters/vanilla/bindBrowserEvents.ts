@@ -20,14 +20,14 @@ export interface BrowserEventsOptions {
 }
 
 /**
- * Tells the chart to look at its session when the page becomes visible again or the network
- * comes back (`session.check`). A device that slept, or a background tab whose timers the
- * browser throttled, may hold a token that is due or past expiry; the check refreshes it at
- * once instead of at the next timer tick, so the page's first request after waking carries a
- * valid token. A token that is not due makes the check a no-op.
+ * Tells the client what the browser sees, through `auth.notify`: the page became visible again
+ * (`'visible'`), the network went away or came back (`'offline'`, `'online'`). A device that
+ * slept, or a background tab whose timers the browser throttled, may hold a token that is due or
+ * past expiry; the check refreshes it at once instead of at the next timer tick, so the page's
+ * first request after waking carries a valid token. A token that is not due makes it a no-op.
  *
- * `offline` and `online` also reach the chart (`network.offline`, `network.online`): while
- * offline, a refresh that failed retries at the longest backoff delay, and at once on `online`.
+ * While offline, a refresh that failed waits at least the longest backoff delay; `online` brings
+ * it back to its own backoff (never shorter: no event cuts a backoff short).
  *
  * Returns the function that removes the listeners. Without a window (server rendering) it binds
  * nothing.

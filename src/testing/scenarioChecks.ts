@@ -1,5 +1,5 @@
 import { SessionExpiredError } from '../errors.js'
-import { type AuthWorld } from './createAuthWorld.js'
+import { type AuthWorld, findSecret } from './createAuthWorld.js'
 import { statusOf } from './scenarioHelpers.js'
 
 // The statuses of tab A each state of the model allows.
@@ -21,6 +21,9 @@ export function afterStep(world: AuthWorld, modelState: string) {
     world.violate('I5: tab A is expired without a SessionExpiredError reason')
   }
   for (const tab of [A, B]) {
+    // I1: no token the server issued is reachable from the public snapshot, after any step.
+    const leak = findSecret(tab.client.getSnapshot(), world.secrets)
+    if (leak) world.violate(`I1: a token is reachable from tab ${tab.name}'s public snapshot at ${leak}`)
     for (const error of tab.errorsSeen) {
       if (!tab.errorsEmitted.has(error)) world.violate(`I3: tab ${tab.name} holds an error that was never emitted`)
     }

@@ -123,14 +123,99 @@ export async function waitForStatus(page: Page, status: string) {
   )
 }
 
-/** The access token the page's client holds. Compare it as a boolean, so a failure never prints it. */
-export const heldToken = (page: Page) =>
-  page.evaluate(
-    () =>
-      (
-        window as unknown as { demo: { auth: { getSnapshot(): { session: { accessToken: string } | null } } } }
-      ).demo.auth.getSnapshot().session?.accessToken ?? null,
-  )
+type DemoWindow = {
+  demo: {
+    auth: {
+      getSnapshot(): { claims: Readonly<Record<string, unknown>> | null }
+      addTokenSink(sink: (token: string | null) => void): () => void
+    }
+  }
+}
+
+/**
+ * Which access token the page's client holds, by its `jti` claim (null when signed out). The
+ * reference server gives every token it signs a fresh random `jti`, so equal ids are the same
+ * token and a new id is a new token; the id is no secret and may be printed.
+ */
+export const heldTokenId = (page: Page) =>
+  page.evaluate(() => {
+    const jti = (window as unknown as DemoWindow).demo.auth.getSnapshot().claims?.jti
+    return typeof jti === 'string' ? jti : null
+  })
+
+/**
+ * The access token the page's client holds, read as an app reads it: a token sink receives the
+ * current token as soon as it is added (unlike `getToken()`, it never waits for a due refresh).
+ * For tests that must present the token themselves; never print it.
+ */
+export const currentToken = (page: Page) =>
+  page.evaluate(() => {
+    let token: string | null = null
+    const remove = (window as unknown as DemoWindow).demo.auth.addTokenSink((value) => {
+      token = value
+    })
+    remove()
+    return token as string | null
+  })
+
+/** Every token the server handed to a profile's tabs, from the bodies of its token responses. */
+export interface IssuedTokens {
+  /** Waits for the bodies still being read, then lists every access and refresh token seen. */
+  all(): Promise<{ access: string[]; refresh: string[] }>
+  /** The refresh token of the latest successful sign-in or refresh. */
+  latestRefreshToken(): Promise<string | null>
+}
+
+/**
+ * Records the tokens of every successful `POST /auth/login` and `POST /auth/refresh` answer that
+ * reaches a tab of `profile`, as the REST adapter reads them (`access_token`, `refresh_token`).
+ * A body that cannot be read fails `all()`, so no token goes unrecorded without the test knowing.
+ *
+ * @example
+ * const issued = recordIssuedTokens(env.profile)
+ * await signIn(tab)
+ * const { access, refresh } = await issued.all()
+ */
+export function recordIssuedTokens(profile: Profile): IssuedTokens {
+  const access: string[] = []
+  const refresh: string[] = []
+  let latest: string | null = null
+  const reading: Promise<void>[] = []
+  profile.context.on('response', (response) => {
+    const { pathname } = new URL(response.url())
+    const request = response.request()
+    if (request.method() !== 'POST' || !/^\/auth\/(login|refresh)$/.test(pathname) || response.status() !== 200) return
+    reading.push(
+      response.json().then((body: unknown) => {
+        const { access_token: accessToken, refresh_token: refreshToken } = (body ?? {}) as Record<string, unknown>
+        if (typeof accessToken !== 'string') throw new Error(`POST ${pathname} answered 200 without an access_token`)
+        access.push(accessToken)
+        if (typeof refreshToken === 'string') {
+          refresh.push(refreshToken)
+          latest = refreshToken
+        }
+      }),
+    )
+  })
+  const settle = async () => {
+    // Responses that arrive while it waits add readers; wait until none is left.
+    for (let done = 0; done < reading.length;) {
+      const batch = reading.slice(done)
+      done = reading.length
+      await Promise.all(batch)
+    }
+  }
+  return {
+    async all() {
+      await settle()
+      return { access: [...access], refresh: [...refresh] }
+    },
+    async latestRefreshToken() {
+      await settle()
+      return latest
+    },
+  }
+}
 
 /** Signs in with the demo form (ada@example.com / lovelace is filled in). */
 export async function signIn(page: Page) {

@@ -1,10 +1,19 @@
 import { expect, it } from 'vitest'
-import { describeInBrowser, heldToken, signIn, WAIT, waitForStatus, useDemoWithProfile } from './browser.js'
+import {
+  currentToken,
+  describeInBrowser,
+  recordIssuedTokens,
+  signIn,
+  WAIT,
+  waitForStatus,
+  useDemoWithProfile,
+} from './browser.js'
 
 describeInBrowser('the inspector switch', () => {
   const env = useDemoWithProfile()
 
   it('streams the chart to the Stately inspector window with every token redacted', async () => {
+    const issued = recordIssuedTokens(env.profile)
     const page = await env.profile.context.newPage()
     // The inspector window is stately.ai; stand in for it, keeping what the page posts to it.
     await page.addInitScript(() => {
@@ -25,11 +34,11 @@ describeInBrowser('the inspector switch', () => {
     // What the real inspector says once loaded; the adapter then sends what it held back.
     await page.evaluate(() => window.postMessage({ type: '@statelyai.connected' }, '*'))
     await signIn(page)
-    const token = await heldToken(page)
-    const refreshToken = await page.evaluate(() => {
-      type Demo = { demo: { auth: { getSnapshot(): { session: { refreshToken?: string } | null } } } }
-      return (window as unknown as Demo).demo.auth.getSnapshot().session?.refreshToken
-    })
+    // The access token as a token sink receives it; the refresh token from the sign-in response.
+    const token = await currentToken(page)
+    const refreshToken = await issued.latestRefreshToken()
+    expect(token).not.toBeNull()
+    expect(refreshToken).not.toBeNull()
 
     await page.evaluate(() => (window as unknown as { flushIdle(): void }).flushIdle())
     const inspected = () =>

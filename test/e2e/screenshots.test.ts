@@ -2,16 +2,27 @@ import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
 import { beforeAll, expect, it } from 'vitest'
-import { describeInBrowser, signIn, testId, WAIT, waitForStatus, useDemoWithProfile } from './browser.js'
+import {
+  describeInBrowser,
+  type IssuedTokens,
+  recordIssuedTokens,
+  signIn,
+  testId,
+  WAIT,
+  waitForStatus,
+  useDemoWithProfile,
+} from './browser.js'
 
 const shots = fileURLToPath(new URL('../../test-results/e2e/', import.meta.url))
 
 describeInBrowser('the demo in each main state (screenshots in test-results/e2e/)', () => {
   const env = useDemoWithProfile()
   let page: Page
+  let issued: IssuedTokens
 
   beforeAll(async () => {
     await mkdir(shots, { recursive: true })
+    issued = recordIssuedTokens(env.profile)
     page = await env.profile.context.newPage()
   }, 60_000)
 
@@ -74,10 +85,9 @@ describeInBrowser('the demo in each main state (screenshots in test-results/e2e/
   })
 
   it('expired: the refresh token was used elsewhere, the server rejects it', async () => {
-    const refreshToken = await page.evaluate(() => {
-      type Demo = { demo: { auth: { getSnapshot(): { session: { refreshToken?: string } | null } } } }
-      return (window as unknown as Demo).demo.auth.getSnapshot().session?.refreshToken
-    })
+    // The refresh token the page holds: the one the server sent with the latest token response.
+    const refreshToken = await issued.latestRefreshToken()
+    expect(refreshToken).not.toBeNull()
     // Someone else spends the refresh token (a stolen copy, say); reuse detection then revokes
     // the family when the page presents it.
     const stolen = await fetch(`${env.demo.url}auth/refresh`, {

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { describeInBrowser, heldToken, signIn, testId, waitForStatus, useDemoWithProfile } from './browser.js'
+import { describeInBrowser, heldTokenId, signIn, testId, waitForStatus, useDemoWithProfile } from './browser.js'
 
 describeInBrowser('sign in, reload, still signed in', () => {
   const env = useDemoWithProfile()
@@ -12,7 +12,8 @@ describeInBrowser('sign in, reload, still signed in', () => {
     await page.goto(env.demo.url + path)
     await waitForStatus(page, 'unauthenticated')
     await signIn(page)
-    const token = await heldToken(page)
+    const token = await heldTokenId(page)
+    expect(token).not.toBeNull()
     const logins = env.demo.count('POST /auth/login')
     const validations = env.demo.count('GET /auth/me')
 
@@ -28,7 +29,7 @@ describeInBrowser('sign in, reload, still signed in', () => {
     expect(env.demo.count('POST /auth/login')).toBe(logins)
     expect(env.demo.count('GET /auth/me')).toBe(validations + 1)
     expect(env.demo.requests().at(-1)).toMatchObject({ method: 'GET', path: '/auth/me', status: 200, bearer: true })
-    expect((await heldToken(page)) === token, 'the reloaded page holds the same token').toBe(true)
+    expect(await heldTokenId(page), 'the reloaded page holds the same token').toBe(token)
     await page.getByRole('button', { name: 'Sign out' }).click()
     await waitForStatus(page, 'unauthenticated')
     await page.close()

@@ -1,6 +1,15 @@
 import type { Page } from 'playwright-core'
 import { expect, it } from 'vitest'
-import { describeInBrowser, heldToken, signIn, testId, WAIT, waitForStatus, useDemoWithProfile } from './browser.js'
+import {
+  currentToken,
+  describeInBrowser,
+  heldTokenId,
+  signIn,
+  testId,
+  WAIT,
+  waitForStatus,
+  useDemoWithProfile,
+} from './browser.js'
 
 const TTL = 6
 // The demo server holds the refresh this long before processing it: an API request that did not
@@ -44,8 +53,11 @@ describeInBrowser('a tab put to sleep past expiry', () => {
     await page.goto(env.demo.url)
     await waitForStatus(page, 'unauthenticated')
     await signIn(page)
-    const sleepyToken = await heldToken(page)
+    // The token itself, as a token sink receives it, to present to the server; its id to compare.
+    const sleepyToken = await currentToken(page)
+    const sleepyId = await heldTokenId(page)
     expect(sleepyToken).not.toBeNull()
+    expect(sleepyId).not.toBeNull()
 
     // Sleep: hidden, and the page's clock stops, so none of its timers fire (a suspended tab).
     await setVisibility(page, 'hidden')
@@ -70,7 +82,9 @@ describeInBrowser('a tab put to sleep past expiry', () => {
     await page.clock.resume()
     await expect.poll(() => testId(page, 'activity').textContent(), WAIT).toContain('Call API: GET /auth/me → 200')
     await waitForStatus(page, 'authenticated')
-    expect((await heldToken(page)) !== sleepyToken, 'the tab holds a new token').toBe(true)
+    const wokenId = await heldTokenId(page)
+    expect(wokenId).not.toBeNull()
+    expect(wokenId, 'the tab holds a new token').not.toBe(sleepyId)
 
     // At the server, after wake: one refresh, then the API call, accepted the first time (no
     // 401 and no retry), and sent only once the refresh had been answered.

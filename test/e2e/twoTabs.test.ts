@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core'
 import { expect, it } from 'vitest'
 import {
   describeInBrowser,
-  heldToken,
+  heldTokenId,
   openTab,
   signIn,
   testId,
@@ -30,7 +30,7 @@ type DemoWindow = {
       getSnapshot(): {
         status: string
         error: { code: string } | null
-        session: { accessToken: string } | null
+        claims: { jti?: unknown } | null
       }
     }
   }
@@ -42,16 +42,14 @@ const history = (page: Page) =>
     .locator('li')
     .evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.state))
 
-/** Waits until the page's client holds a token other than `token`. */
-const waitForNewToken = (page: Page, token: string | null) =>
+/** Waits until the page's client holds a token other than the one `id` names (see heldTokenId). */
+const waitForNewToken = (page: Page, id: string | null) =>
   page.waitForFunction(
     (old) => {
-      const session = (
-        window as unknown as { demo: { auth: { getSnapshot(): { session: { accessToken: string } | null } } } }
-      ).demo.auth.getSnapshot().session
-      return session !== null && session.accessToken !== old
+      const jti = (window as unknown as DemoWindow).demo.auth.getSnapshot().claims?.jti
+      return typeof jti === 'string' && jti !== old
     },
-    token,
+    id,
     { timeout: TTL * 1000 + WAIT.timeout },
   )
 
@@ -68,19 +66,21 @@ describeInBrowser('two tabs of one profile', () => {
 
   it('sends exactly one refresh at expiry, counted at the server, and both tabs hold the new token', async () => {
     const { tabA, tabB } = await twoSignedInTabs()
-    const first = await heldToken(tabA)
-    expect((await heldToken(tabB)) === first, 'tab B holds tab A’s token').toBe(true)
+    const first = await heldTokenId(tabA)
+    expect(first).not.toBeNull()
+    expect(await heldTokenId(tabB), 'tab B holds tab A’s token').toBe(first)
     const refreshesBefore = env.demo.count('POST /auth/refresh')
 
     // Both tabs' charts reach the same due time; Web Locks let one refresh, the other waits and
     // takes the broadcast result.
     await Promise.all([waitForNewToken(tabA, first), waitForNewToken(tabB, first)])
-    const [tokenA, tokenB] = await Promise.all([heldToken(tabA), heldToken(tabB)])
+    // Token ids (jti claims): they name the tokens without being them, so they may be printed.
+    const [tokenA, tokenB] = await Promise.all([heldTokenId(tabA), heldTokenId(tabB)])
 
     // On failure, say what reached the server (method, path, status: never a token).
     const seen = env.demo.requests().map((r) => `${r.method} ${r.path} ${r.status}`)
     expect(env.demo.count('POST /auth/refresh'), seen.join(', ')).toBe(refreshesBefore + 1)
-    expect(tokenA === tokenB, 'both tabs hold the same new token').toBe(true)
+    expect(tokenA, 'both tabs hold the same new token').toBe(tokenB)
     // No tab presented a rotated refresh token: reuse detection would have answered 401.
     expect(
       env.demo
@@ -100,7 +100,8 @@ describeInBrowser('two tabs of one profile', () => {
   it('a tab that dies holding the refresh lock delays the others by a bounded wait, and never blocks them', async () => {
     const tabA = await openTab(env.profile, env.demo.url, 'unauthenticated')
     await signIn(tabA)
-    const first = await heldToken(tabA)
+    const first = await heldTokenId(tabA)
+    expect(first).not.toBeNull()
     // Tab A takes the refresh lock and never lets go: a tab stuck while holding it.
     await tabA.evaluate((name) => {
       void navigator.locks.request(name, () => new Promise<never>(() => {}))
@@ -127,7 +128,8 @@ describeInBrowser('two tabs of one profile', () => {
     await tabB.waitForFunction(
       (old) => {
         const snapshot = (window as unknown as DemoWindow).demo.auth.getSnapshot()
-        return snapshot.status === 'authenticated' && snapshot.session !== null && snapshot.session.accessToken !== old
+        const jti = snapshot.claims?.jti
+        return snapshot.status === 'authenticated' && typeof jti === 'string' && jti !== old
       },
       first,
       { timeout: REQUEST_TIMEOUT_MS + REFRESH_DELAY_MS + WAIT.timeout },
@@ -149,7 +151,8 @@ describeInBrowser('two tabs of one profile', () => {
   it('"Open another tab" opens a tab that holds the same session, without a sign-in or a refresh', async () => {
     const tabA = await openTab(env.profile, env.demo.url, 'unauthenticated')
     await signIn(tabA)
-    const token = await heldToken(tabA)
+    const token = await heldTokenId(tabA)
+    expect(token).not.toBeNull()
     const logins = env.demo.count('POST /auth/login')
     const refreshes = env.demo.count('POST /auth/refresh')
 
@@ -161,7 +164,7 @@ describeInBrowser('two tabs of one profile', () => {
     expect(new URL(tabB.url()).pathname).toBe(new URL(tabA.url()).pathname)
     await waitForStatus(tabB, 'authenticated')
 
-    expect((await heldToken(tabB)) === token, 'the new tab holds tab A’s token').toBe(true)
+    expect(await heldTokenId(tabB), 'the new tab holds tab A’s token').toBe(token)
     expect(env.demo.count('POST /auth/login')).toBe(logins)
     expect(env.demo.count('POST /auth/refresh')).toBe(refreshes)
     await expect.poll(() => testId(tabA, 'activity').textContent(), WAIT).toContain('Opened another tab')
@@ -178,7 +181,9 @@ describeInBrowser('two tabs of one profile', () => {
     await signIn(tabA)
 
     await waitForStatus(tabB, 'authenticated')
-    expect((await heldToken(tabB)) === (await heldToken(tabA)), 'tab B holds tab A’s token').toBe(true)
+    const token = await heldTokenId(tabA)
+    expect(token).not.toBeNull()
+    expect(await heldTokenId(tabB), 'tab B holds tab A’s token').toBe(token)
     // Only tab A's sign-in reached the server: tab B took the session from the broadcast.
     const after = env.demo.requests().slice(before)
     expect(after.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['POST /auth/login 200'])
@@ -192,7 +197,7 @@ describeInBrowser('two tabs of one profile', () => {
     await tabA.getByRole('button', { name: 'Sign out' }).click()
 
     await waitForStatus(tabB, 'unauthenticated')
-    expect(await heldToken(tabB)).toBeNull()
+    expect(await heldTokenId(tabB)).toBeNull()
     await waitForStatus(tabA, 'unauthenticated')
     // One server sign-out, from tab A; tab B took the broadcast without a request.
     expect(env.demo.count('POST /auth/logout')).toBe(logouts + 1)

@@ -1,5 +1,5 @@
 // The model-based example of docs/testing.md, kept runnable: if this file changes, change the doc too.
-import type { AuthClient } from 'authchart'
+import { type AuthClient, decodeClaims } from 'authchart'
 import { generateAuthScenarios } from 'authchart/testing'
 import { describe, expect, it } from 'vitest'
 
@@ -18,8 +18,10 @@ describe('my app, through every generated scenario', () => {
     client: { refreshMargin: 10 * 60_000 }, // your client options
     setup: (auth, tab) => {
       const socket = connectRealtime(auth)
+      // The snapshot carries no token: the socket's token must be the one whose claims it shows.
       auth.subscribe((snapshot) => {
-        if (socket.token !== (snapshot.session?.accessToken ?? null)) mismatches.push(`${tab}: ${snapshot.status}`)
+        const socketTokenId = socket.token === null ? null : decodeClaims(socket.token).jti
+        if (socketTokenId !== (snapshot.claims?.jti ?? null)) mismatches.push(`${tab}: ${snapshot.status}`)
       })
     },
   })

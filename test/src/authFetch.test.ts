@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { signedIn } from '../fixtures/setupClient.js'
+import { heldSession } from '../fixtures/heldSession.js'
 
 function recordingFetch(statuses: number[]) {
   const seen: string[] = []
@@ -16,17 +17,17 @@ describe('auth.fetch', () => {
     const { auth } = await signedIn({ client: { fetch } })
     const res = await auth.fetch('https://api.test/orders', { headers: { 'x-trace': '1' } })
     expect(res.status).toBe(200)
-    expect(seen).toEqual([`Bearer ${auth.getSnapshot().session?.accessToken}`])
+    expect(seen).toEqual([`Bearer ${heldSession(auth)?.accessToken}`])
   })
 
   it('on a 401 forces one refresh and retries once with the new token', async () => {
     const { fetch, seen } = recordingFetch([401, 200])
     const { auth, adapter } = await signedIn({ client: { fetch } })
-    const old = auth.getSnapshot().session?.accessToken
+    const old = heldSession(auth)?.accessToken
     const res = await auth.fetch('https://api.test/pay', { method: 'POST' })
     expect(res.status).toBe(200)
     expect(adapter.calls.refresh).toBe(1)
-    expect(seen).toEqual([`Bearer ${old}`, `Bearer ${auth.getSnapshot().session?.accessToken}`])
+    expect(seen).toEqual([`Bearer ${old}`, `Bearer ${heldSession(auth)?.accessToken}`])
     expect(seen[0]).not.toBe(seen[1])
   })
 

@@ -8,6 +8,7 @@ import {
 import { createFakeAdapter, createFakeClock } from 'authchart/testing'
 import { describe, expect, it } from 'vitest'
 import { credentials, HOUR, setupClient, signedIn } from '../fixtures/setupClient.js'
+import { heldSession } from '../fixtures/heldSession.js'
 
 describe('bad input (I7)', () => {
   it('removes a corrupt stored session, reports a StorageError and starts unauthenticated', async () => {
@@ -52,17 +53,17 @@ describe('bad input (I7)', () => {
 
   it('an adapter response without an access token is an InvalidSessionError; a refresh keeps the session and retries', async () => {
     const { auth, clock, adapter } = await signedIn()
-    const held = auth.getSnapshot().session?.accessToken
+    const held = heldSession(auth)?.accessToken
     adapter.enqueue('refresh', { response: { refreshToken: 'r2' } })
     await clock.advance(HOUR - 60_000)
     const error = auth.getSnapshot().error
     expect(error).toBeInstanceOf(InvalidSessionError)
     expect((error as InvalidSessionError).field).toBe('accessToken')
     expect(auth.getSnapshot().status).toBe('refreshing')
-    expect(auth.getSnapshot().session?.accessToken).toBe(held)
+    expect(heldSession(auth)?.accessToken).toBe(held)
     await clock.advance(1_000)
     expect(auth.getSnapshot().status).toBe('authenticated')
-    expect(auth.getSnapshot().session?.accessToken).not.toBe(held)
+    expect(heldSession(auth)?.accessToken).not.toBe(held)
   })
 
   it('a JWT without exp and no expiresAt is rejected with the field named', async () => {

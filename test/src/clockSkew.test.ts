@@ -1,12 +1,33 @@
-import { createAuthClient, createMemoryStorage } from 'authchart'
+import { createAuthClient, createMemoryStorage, InvalidSessionError, NotAuthenticatedError } from 'authchart'
 import { createFakeAdapter, createFakeClock } from 'authchart/testing'
 import { describe, expect, it } from 'vitest'
 import { credentials, HOUR, MINUTE } from '../fixtures/setupClient.js'
 
 describe('tokens that are due the moment they arrive', () => {
-  it('backs off instead of looping when a device clock far ahead makes every new token look expired', async () => {
+  it('refuses a sign-in whose token has already expired on a device clock far ahead, and sends no refresh', async () => {
     const serverClock = createFakeClock()
-    const clock = createFakeClock(serverClock.now() + 2 * HOUR)
+    const clock = createFakeClock(serverClock.now() + 2 * HOUR) // the 1 h token expired an hour ago here
+    const adapter = createFakeAdapter({ clock: serverClock })
+    const auth = createAuthClient({ adapter, clock, storage: createMemoryStorage(), random: () => 0.5 }).start()
+    await clock.flush()
+    const error = await auth.signIn(credentials).then(
+      () => null,
+      (e: unknown) => e,
+    )
+    expect(error).toBeInstanceOf(InvalidSessionError)
+    expect((error as InvalidSessionError).field).toBe('expiresAt')
+    expect((error as InvalidSessionError).message).toContain('before it arrived')
+    expect(auth.getSnapshot().status).toBe('unauthenticated')
+    await clock.advance(10_000)
+    expect(adapter.calls.refresh).toBe(0)
+    // I1: a token past expiry on this clock is never handed out
+    await expect(auth.getToken()).rejects.toBeInstanceOf(NotAuthenticatedError)
+  })
+
+  it('backs off instead of looping when a device clock ahead makes every new token look due', async () => {
+    const serverClock = createFakeClock()
+    // Every token the server issues has 30 s left on this clock: not expired, but inside the margin.
+    const clock = createFakeClock(serverClock.now() + HOUR - 30_000)
     const adapter = createFakeAdapter({ clock: serverClock })
     const auth = createAuthClient({ adapter, clock, storage: createMemoryStorage(), random: () => 0.5 }).start()
     await clock.flush()
@@ -16,7 +37,9 @@ describe('tokens that are due the moment they arrive', () => {
     expect(adapter.calls.refresh).toBeGreaterThanOrEqual(1)
     expect(adapter.calls.refresh).toBeLessThanOrEqual(5)
     expect(auth.getSnapshot().error?.message).toContain('device clock')
-    // I1: a token past expiry on this clock is never handed out
+    expect(auth.getSnapshot().session).not.toBeNull() // a transient failure keeps the session
+    // I1: once the held token is past expiry on this clock it is never handed out
+    clock.jump(30_000)
     await expect(auth.getToken()).rejects.toMatchObject({ kind: 'transient' })
   })
 

@@ -2,6 +2,7 @@ import { createAuthClient, createMemoryStorage, InvalidSessionError } from 'auth
 import { createFakeAdapter, createFakeClock, createFakeTabs } from 'authchart/testing'
 import { describe, expect, it } from 'vitest'
 import { credentials, HOUR, MINUTE } from '../fixtures/setupClient.js'
+import { heldSession } from '../fixtures/heldSession.js'
 
 const CHANNEL = 'authchart:authchart.session'
 const LOCK = 'authchart:refresh:authchart.session'
@@ -24,7 +25,9 @@ describe('cross-tab (I2 across tabs)', () => {
     const session = await a?.signIn(credentials)
     await clock.flush()
     expect(b?.getSnapshot().status).toBe('authenticated')
-    expect(b?.getSnapshot().session?.accessToken).toBe(session?.accessToken)
+    expect(b?.getSnapshot().session).toEqual(session)
+    expect(heldSession(b)?.accessToken).toEqual(expect.any(String))
+    expect(heldSession(b)?.accessToken).toBe(heldSession(a)?.accessToken)
     expect(adapter.calls.validate + adapter.calls.refresh).toBe(0)
   })
 
@@ -39,7 +42,7 @@ describe('cross-tab (I2 across tabs)', () => {
     const tokens = await Promise.all(calls)
     expect(adapter.calls.refresh).toBe(1)
     expect(new Set(tokens).size).toBe(1)
-    for (const tab of tabs) expect(tab.getSnapshot().session?.accessToken).toBe(tokens[0])
+    for (const tab of tabs) expect(heldSession(tab)?.accessToken).toBe(tokens[0])
     // and over many expiries, no refresh token is ever presented twice
     for (let i = 0; i < 4; i++) await clock.advance(HOUR)
     expect(adapter.calls.refresh).toBe(5)
@@ -85,13 +88,15 @@ describe('cross-tab (I2 across tabs)', () => {
     await clock.flush()
     const [a] = tabs
     const session = await a?.signIn(credentials)
+    const held = heldSession(a)
+    expect(held?.accessToken).toEqual(expect.any(String))
     profile.post(CHANNEL, { v: 2, from: 'future-tab', type: 'signedOut' })
     await clock.flush()
     expect(a?.getSnapshot().status).toBe('authenticated')
     expect(a?.getSnapshot().error).toBeInstanceOf(InvalidSessionError)
     expect(a?.getSnapshot().error?.message).toContain('protocol version 2')
     // An older tab's session message, well formed for its own version.
-    const stale = { ...a?.getSnapshot().session, expiresAt: clock.now() + 2 * HOUR }
+    const stale = { ...held, expiresAt: clock.now() + 2 * HOUR }
     profile.post(CHANNEL, { v: 0, from: 'old-tab', type: 'session', ...stale, refreshTokenAt: null })
     await clock.flush()
     expect(a?.getSnapshot().error?.message).toContain('protocol version 0')
@@ -99,7 +104,7 @@ describe('cross-tab (I2 across tabs)', () => {
     profile.post(CHANNEL, { hello: 'world' })
     await clock.flush()
     expect(a?.getSnapshot().error?.message).toContain('malformed')
-    expect(a?.getSnapshot().session?.accessToken).toBe(session?.accessToken)
+    expect(heldSession(a)?.accessToken).toBe(held?.accessToken)
   })
 
   it('a tab that hangs holding the lock does not block the others: the wait is bounded, then retried', async () => {
@@ -130,9 +135,11 @@ describe('cross-tab (I2 across tabs)', () => {
     const a = open(stuck, 2 * MINUTE) // due first, so it takes the lock first
     const b = open(adapter, MINUTE)
     await clock.flush()
-    const first = await b.signIn(credentials)
+    await b.signIn(credentials)
+    const first = heldSession(b)
+    expect(first?.accessToken).toEqual(expect.any(String))
     await clock.flush()
-    expect(a.getSnapshot().session?.accessToken).toBe(first.accessToken)
+    expect(heldSession(a)?.accessToken).toBe(first?.accessToken)
 
     await clock.advance(HOUR - 2 * MINUTE + 15_000) // A took the lock, then timed out
     expect(a.getSnapshot().error?.code).toBe('request_timeout')
@@ -141,9 +148,9 @@ describe('cross-tab (I2 across tabs)', () => {
     await clock.advance(MINUTE + 15_000)
     expect(adapter.calls.refresh).toBe(1)
     expect(b.getSnapshot().status).toBe('authenticated')
-    expect(b.getSnapshot().session?.accessToken).not.toBe(first.accessToken)
+    expect(heldSession(b)?.accessToken).not.toBe(first?.accessToken)
     // A takes the new session from the broadcast: the stuck adapter never has to answer.
-    expect(a.getSnapshot().session?.accessToken).toBe(b.getSnapshot().session?.accessToken)
+    expect(heldSession(a)?.accessToken).toBe(heldSession(b)?.accessToken)
   })
 
   it('a refresh that times out while reading the store under the lock never sends its token', async () => {

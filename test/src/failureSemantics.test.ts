@@ -9,7 +9,7 @@ import {
   SessionExpiredError,
   toAdapterError,
 } from 'authchart'
-import { createFakeAdapter, createFakeClock, FakeAuthError } from 'authchart/testing'
+import { createFakeAdapter, createFakeClock, FakeAuthError, type FakeCredentials } from 'authchart/testing'
 import { describe, expect, it } from 'vitest'
 import { credentials, HOUR, MINUTE, setupClient, signedIn } from '../fixtures/setupClient.js'
 
@@ -207,7 +207,7 @@ describe('checked inputs', () => {
   it('with no refresh token and an adapter that needs one, no refresh is sent: expired (no_refresh_token)', async () => {
     const clock = createFakeClock()
     const fake = createFakeAdapter({ clock, accessTokenTtl: HOUR })
-    const adapter: AuthAdapter = {
+    const adapter: AuthAdapter<FakeCredentials> = {
       ...fake,
       name: 'no-refresh-token',
       signIn: async (c, ctx) => ({ ...(await fake.signIn(c, ctx)), refreshToken: undefined }),
@@ -227,7 +227,7 @@ describe('checked inputs', () => {
   it('a tokenless session that comes due ends without a request, and one that may refresh without a token does refresh', async () => {
     const clock = createFakeClock()
     const fake = createFakeAdapter({ clock, accessTokenTtl: HOUR })
-    const tokenless = (refreshesWithoutToken: boolean): AuthAdapter => ({
+    const tokenless = (refreshesWithoutToken: boolean): AuthAdapter<FakeCredentials> => ({
       ...fake,
       name: 'tokenless',
       refreshesWithoutToken,

@@ -10,11 +10,12 @@ import {
 import { createFakeAdapter, createFakeClock, createFakeTabs } from 'authchart/testing'
 import { describe, expect, it } from 'vitest'
 import { credentials, HOUR, MINUTE, setupClient, signedIn, createBreakableStorage } from '../fixtures/setupClient.js'
+import { heldSession } from '../fixtures/heldSession.js'
 
 describe('classified failures (I5)', () => {
   it('keeps the user authenticated through transient refresh failures while the token is valid, retrying with backoff', async () => {
     const { auth, clock, adapter } = await signedIn()
-    const held = auth.getSnapshot().session?.accessToken
+    const held = heldSession(auth)?.accessToken
     adapter.enqueue('refresh', 'transient', 'transient', 'transient')
     await clock.advance(HOUR - MINUTE)
     expect(adapter.calls.refresh).toBe(1)
@@ -25,13 +26,13 @@ describe('classified failures (I5)', () => {
     expect(adapter.calls.refresh).toBe(2)
     await clock.advance(1_500)
     expect(adapter.calls.refresh).toBe(3)
-    expect(auth.getSnapshot().session?.accessToken).toBe(held)
+    expect(heldSession(auth)?.accessToken).toBe(held)
     await expect(auth.getToken()).resolves.toBe(held)
     await clock.advance(3_000)
     expect(adapter.calls.refresh).toBe(4)
     expect(auth.getSnapshot().status).toBe('authenticated')
     expect(auth.getSnapshot().error).toBeNull()
-    expect(auth.getSnapshot().session?.accessToken).not.toBe(held)
+    expect(heldSession(auth)?.accessToken).not.toBe(held)
   })
 
   it('never signs out on transient failures, even past expiry; backoff is capped', async () => {
@@ -119,7 +120,7 @@ describe('nothing swallowed (I3)', () => {
     await clock.advance(HOUR)
     expect(auth.getSnapshot().status).toBe('authenticated')
     expect(auth.getSnapshot().error).toBeInstanceOf(StorageError)
-    await expect(auth.getToken()).resolves.toBe(auth.getSnapshot().session?.accessToken)
+    await expect(auth.getToken()).resolves.toBe(heldSession(auth)?.accessToken)
   })
 
   it('a storage read failure at start lands in unauthenticated with the error', async () => {

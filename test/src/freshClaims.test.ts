@@ -1,6 +1,7 @@
-import { ClaimsTimeoutError } from 'authchart'
+import { ClaimsTimeoutError, decodeClaims } from 'authchart'
 import { describe, expect, it } from 'vitest'
 import { signedIn } from '../fixtures/setupClient.js'
+import { heldSession } from '../fixtures/heldSession.js'
 
 describe('fresh claims (I6)', () => {
   it('refresh({ force, until }) resolves only once a new token carries the claims', async () => {
@@ -23,7 +24,10 @@ describe('fresh claims (I6)', () => {
     expect(session.claims.activeOrgId).toBe('org-1')
     expect(auth.getSnapshot().claims?.activeOrgId).toBe('org-1')
     expect(auth.getSnapshot().status).toBe('authenticated')
-    await expect(auth.getToken()).resolves.toBe(session.accessToken)
+    // The session refresh() resolved with is the one whose token getToken() hands out.
+    expect(heldSession(auth)?.claims.jti).toBe(session.claims.jti)
+    await expect(auth.getToken()).resolves.toBe(heldSession(auth)?.accessToken)
+    expect(decodeClaims(await auth.getToken()).activeOrgId).toBe('org-1')
   })
 
   it('rejects with ClaimsTimeoutError after timeoutMs, with bounded retries, and keeps the session', async () => {
@@ -55,7 +59,7 @@ describe('fresh claims (I6)', () => {
     const after = adapter.calls.refresh
     await clock.advance(30_000)
     expect(adapter.calls.refresh).toBe(after) // no retries once the caller gave up
-    await expect(auth.getToken()).resolves.toBe(auth.getSnapshot().session?.accessToken)
+    await expect(auth.getToken()).resolves.toBe(heldSession(auth)?.accessToken)
   })
 
   it('a predicate that throws rejects that call only', async () => {

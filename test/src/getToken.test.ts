@@ -1,11 +1,12 @@
 import { NotAuthenticatedError, SessionExpiredError } from 'authchart'
 import { describe, expect, it } from 'vitest'
 import { HOUR, MINUTE, setupClient, signedIn } from '../fixtures/setupClient.js'
+import { heldSession } from '../fixtures/heldSession.js'
 
 describe('getToken (I1: token truth)', () => {
   it('returns the held token while it is outside the refresh margin', async () => {
     const { auth, clock } = await signedIn()
-    const session = auth.getSnapshot().session
+    const session = heldSession(auth)
     expect(session).not.toBeNull()
     await clock.advance(HOUR - MINUTE - 1_000)
     expect(auth.getSnapshot().status).toBe('authenticated')
@@ -14,20 +15,20 @@ describe('getToken (I1: token truth)', () => {
 
   it('never returns a token within the margin: it waits for the due refresh and returns the new token', async () => {
     const { auth, clock, adapter } = await signedIn({ adapter: { latency: { refresh: 300 } } })
-    const old = auth.getSnapshot().session?.accessToken
+    const old = heldSession(auth)?.accessToken
     await clock.advance(HOUR - MINUTE)
     expect(auth.getSnapshot().status).toBe('refreshing')
     const pending = auth.getToken()
     await clock.advance(300)
     const token = await pending
     expect(token).not.toBe(old)
-    expect(token).toBe(auth.getSnapshot().session?.accessToken)
+    expect(token).toBe(heldSession(auth)?.accessToken)
     expect(adapter.calls.refresh).toBe(1)
   })
 
   it('does not hand out a stale token after the device slept past the margin', async () => {
     const { auth, clock, adapter } = await signedIn()
-    const old = auth.getSnapshot().session?.accessToken
+    const old = heldSession(auth)?.accessToken
     clock.jump(HOUR - 30_000) // no timer ran: the chart still says authenticated
     expect(auth.getSnapshot().status).toBe('authenticated')
     const token = await auth.getToken()
@@ -50,7 +51,7 @@ describe('getToken (I1: token truth)', () => {
 
   it('returns the held token when the due refresh failed transiently and the token has not expired', async () => {
     const { auth, clock, adapter } = await signedIn()
-    const held = auth.getSnapshot().session?.accessToken
+    const held = heldSession(auth)?.accessToken
     adapter.enqueue('refresh', 'transient')
     await clock.advance(HOUR - MINUTE)
     expect(auth.getSnapshot().status).toBe('refreshing')
@@ -84,6 +85,6 @@ describe('getToken (I1: token truth)', () => {
     const reloaded = setupClient({ storage: env.storage, adapter: { latency: { validate: 100 } } })
     const pending = reloaded.auth.getToken()
     await reloaded.clock.advance(100)
-    await expect(pending).resolves.toBe(env.auth.getSnapshot().session?.accessToken)
+    await expect(pending).resolves.toBe(heldSession(env.auth)?.accessToken)
   })
 })

@@ -1,6 +1,7 @@
 import { createInspector, type StatelyInspectionEvent } from '@statelyai/inspect'
 import { InvalidOptionsError } from 'authchart'
 import { describe, expect, it } from 'vitest'
+import { heldSession } from '../fixtures/heldSession.js'
 import { credentials, HOUR, setupClient } from '../fixtures/setupClient.js'
 
 /** Stately's own inspector, with an adapter that keeps what it would send to the Stately app. */
@@ -15,9 +16,11 @@ describe('createAuthClient({ inspect })', () => {
     const { inspector, sent } = statelyInspector()
     const { auth, clock } = setupClient({ client: { inspect: inspector.inspect } })
     await clock.flush()
-    const session = await auth.signIn(credentials)
+    await auth.signIn(credentials)
+    const session = heldSession(auth)
     await clock.advance(HOUR) // a refresh: a second pair of tokens
-    const refreshed = auth.getSnapshot().session
+    const refreshed = heldSession(auth)
+    expect(refreshed?.accessToken).not.toBe(session?.accessToken)
 
     const types = new Set(sent.map((e) => e.type))
     expect(types).toEqual(new Set(['@xstate.actor', '@xstate.event', '@xstate.snapshot']))
@@ -28,7 +31,13 @@ describe('createAuthClient({ inspect })', () => {
 
     const seen = JSON.stringify(sent)
     expect(seen).toContain('[redacted]')
-    for (const secret of [session.accessToken, session.refreshToken, refreshed?.accessToken, credentials.password]) {
+    for (const secret of [
+      session?.accessToken,
+      session?.refreshToken,
+      refreshed?.accessToken,
+      refreshed?.refreshToken,
+      credentials.password,
+    ]) {
       expect(secret).toBeTruthy()
       expect(seen).not.toContain(secret)
     }

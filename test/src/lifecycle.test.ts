@@ -3,11 +3,12 @@ import { createFakeAdapter, createFakeClock, type FakeCredentials } from 'authch
 import { describe, expect, it } from 'vitest'
 import type { InspectionEvent } from 'xstate'
 import { createRecordingLogger, credentials, HOUR, MINUTE, setupClient, signedIn } from '../fixtures/setupClient.js'
+import { chartActor, heldSession } from '../fixtures/heldSession.js'
 
 describe('restore at start-up', () => {
   it('restores a stored session, validates it once, then trusts it', async () => {
     const first = await signedIn()
-    const token = first.auth.getSnapshot().session?.accessToken
+    const token = heldSession(first.auth)?.accessToken
     const second = setupClient({ storage: first.storage, adapter: { latency: { validate: 100 } } })
     await second.clock.flush()
     expect(second.auth.getSnapshot().status).toBe('validating')
@@ -112,10 +113,12 @@ describe('sign-in and sign-out', () => {
   it('a failed sign-in while signed in keeps the session', async () => {
     const { auth, adapter } = await signedIn()
     const before = auth.getSnapshot().session
+    const held = heldSession(auth)
     adapter.enqueue('signIn', 'rejected')
     await expect(auth.signIn(credentials)).rejects.toMatchObject({ kind: 'rejected' })
     expect(auth.getSnapshot().status).toBe('authenticated')
-    expect(auth.getSnapshot().session).toBe(before)
+    expect(heldSession(auth)).toBe(held) // the chart kept the very session it held
+    expect(auth.getSnapshot().session).toEqual(before)
   })
 
   it('a second sign-in cancels the first', async () => {
@@ -145,12 +148,12 @@ describe('another tab', () => {
     const { auth, clock, adapter } = await signedIn()
     const other = await signedIn()
     await other.clock.advance(HOUR) // the other tab's session is now newer
-    const newer = other.auth.getSnapshot().session as Session
-    auth.actor.send({ type: 'tab.sessionChanged', session: newer, refreshTokenAt: null })
-    expect(auth.getSnapshot().session?.accessToken).toBe(newer.accessToken)
-    const stale = (await signedIn()).auth.getSnapshot().session as Session
-    auth.actor.send({ type: 'tab.sessionChanged', session: stale, refreshTokenAt: null })
-    expect(auth.getSnapshot().session?.accessToken).toBe(newer.accessToken)
+    const newer = heldSession(other.auth) as Session
+    chartActor(auth).send({ type: 'tab.sessionChanged', session: newer, refreshTokenAt: null })
+    expect(heldSession(auth)?.accessToken).toBe(newer.accessToken)
+    const stale = heldSession((await signedIn()).auth) as Session
+    chartActor(auth).send({ type: 'tab.sessionChanged', session: stale, refreshTokenAt: null })
+    expect(heldSession(auth)?.accessToken).toBe(newer.accessToken)
     expect(adapter.calls.refresh).toBe(0)
     // the refresh timer follows the adopted session
     await clock.advance(HOUR - MINUTE - 1_000)
@@ -163,7 +166,8 @@ describe('tokens never leak', () => {
     const events: InspectionEvent[] = []
     const { auth, clock } = setupClient({ client: { inspect: (e) => events.push(e) } })
     await clock.flush()
-    const session = await auth.signIn(credentials)
+    await auth.signIn(credentials)
+    const session = heldSession(auth) as Session
     await clock.advance(HOUR)
     const seen = JSON.stringify(events.map((e) => ('snapshot' in e ? [e.snapshot, e.event] : e.type)))
     expect(seen).toContain('[redacted]')
@@ -181,7 +185,8 @@ describe('tokens never leak', () => {
     const raw: InspectionEvent[] = []
     const opted = setupClient({ client: { inspect: (e) => raw.push(e), redactInspection: false } })
     await opted.clock.flush()
-    const visible = await opted.auth.signIn(credentials)
+    await opted.auth.signIn(credentials)
+    const visible = heldSession(opted.auth) as Session
     expect(JSON.stringify(raw.map((e) => ('snapshot' in e ? e.snapshot : null)))).toContain(visible.accessToken)
   })
 
@@ -197,7 +202,8 @@ describe('tokens never leak', () => {
     const { logger, lines } = createRecordingLogger()
     const auth = createAuthClient({ adapter, clock, storage: createMemoryStorage(), logger }).start()
     await clock.flush()
-    const session = await auth.signIn(credentials)
+    await auth.signIn(credentials)
+    const session = heldSession(auth) as Session
     await clock.advance(HOUR - MINUTE)
     expect(auth.getSnapshot().error?.message).toContain('[redacted jwt]')
     expect(auth.getSnapshot().error?.message).not.toContain(session.accessToken)

@@ -11,6 +11,7 @@ import {
 import { createFakeAdapter, createFakeClock, type FakeCredentials } from 'authchart/testing'
 import { describe, expect, it } from 'vitest'
 import { credentials, HOUR, MINUTE, setupClient, signedIn, createBreakableStorage } from '../fixtures/setupClient.js'
+import { chartActor, heldSession } from '../fixtures/heldSession.js'
 
 describe('guarantees found unpinned by mutation', () => {
   it('sinks hold the refreshed token before an event listener hears about the refresh', async () => {
@@ -22,13 +23,12 @@ describe('guarantees found unpinned by mutation', () => {
     })
     const seen: Array<{ sink: string | null; state: string | null }> = []
     auth.on('error', ({ error }) => {
-      if (error instanceof StorageError)
-        seen.push({ sink: sinkToken, state: auth.getSnapshot().session?.accessToken ?? null })
+      if (error instanceof StorageError) seen.push({ sink: sinkToken, state: heldSession(auth)?.accessToken ?? null })
     })
-    const held = auth.getSnapshot().session?.accessToken
+    const held = heldSession(auth)?.accessToken
     breakStorage() // the refresh succeeds and its storage write fails: an `error` event in the same step
     await clock.advance(HOUR)
-    expect(auth.getSnapshot().session?.accessToken).not.toBe(held)
+    expect(heldSession(auth)?.accessToken).not.toBe(held)
     expect(seen).toHaveLength(1)
     expect(seen[0]?.sink).toBe(seen[0]?.state)
   })
@@ -63,7 +63,7 @@ describe('guarantees found unpinned by mutation', () => {
   it('a session adopted from another tab that is already due is refreshed at once, not at the old check step', async () => {
     // margin 2 h: a 1 h token is refreshed at half its life; a long-lived token 2 h before expiry
     const { auth, clock, adapter } = await signedIn({ client: { refreshMargin: 2 * HOUR } })
-    const held = auth.getSnapshot().session as Session
+    const held = heldSession(auth) as Session
     const iat = held.claims.iat as number
     const adopted: Session = {
       ...held,
@@ -71,22 +71,22 @@ describe('guarantees found unpinned by mutation', () => {
       expiresAt: held.expiresAt + 1_000, // newer...
       claims: { ...held.claims, iat: iat - 10 * 3_600 }, // ...but long-lived, so with a 2 h margin: due now
     }
-    auth.actor.send({ type: 'tab.sessionChanged', session: adopted, refreshTokenAt: null })
-    expect(auth.getSnapshot().session?.accessToken).toBe(adopted.accessToken)
+    chartActor(auth).send({ type: 'tab.sessionChanged', session: adopted, refreshTokenAt: null })
+    expect(heldSession(auth)?.accessToken).toBe(adopted.accessToken)
     await clock.advance(0)
     expect(adapter.calls.refresh).toBe(1)
   })
 
   it('a reload after a refresh restores the rotated refresh token, never the spent one', async () => {
     const first = await signedIn()
-    const spent = first.auth.getSnapshot().session?.refreshToken
+    const spent = heldSession(first.auth)?.refreshToken
     await first.clock.advance(HOUR)
-    const rotated = first.auth.getSnapshot().session?.refreshToken
+    const rotated = heldSession(first.auth)?.refreshToken
     expect(rotated).not.toBe(spent)
     first.auth.stop()
     const reloaded = createAuthClient({ adapter: first.adapter, clock: first.clock, storage: first.storage }).start()
     await first.clock.flush()
-    expect(reloaded.getSnapshot().session?.refreshToken).toBe(rotated)
+    expect(heldSession(reloaded)?.refreshToken).toBe(rotated)
     await first.clock.advance(HOUR)
     expect(reloaded.getSnapshot().status).toBe('authenticated') // a spent token would be reuse: expired
   })
@@ -99,10 +99,10 @@ describe('guarantees found unpinned by mutation', () => {
     )
     await clock.advance(1_000)
     expect(await outcome).toBeInstanceOf(RequestTimeoutError)
-    const before = auth.getSnapshot().session?.accessToken
+    const before = heldSession(auth)?.accessToken
     await clock.advance(4_000)
     expect(auth.getSnapshot().status).toBe('authenticated')
-    expect(auth.getSnapshot().session?.accessToken).not.toBe(before)
+    expect(heldSession(auth)?.accessToken).not.toBe(before)
   })
 
   it('the fake clock refuses a non-finite delay instead of looping', () => {

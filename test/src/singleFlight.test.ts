@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { HOUR, MINUTE, signedIn } from '../fixtures/setupClient.js'
+import { heldSession } from '../fixtures/heldSession.js'
 
 describe('single flight (I2)', () => {
   it('1 000 concurrent getToken() calls while a refresh is due make exactly one refresh call', async () => {
@@ -10,7 +11,7 @@ describe('single flight (I2)', () => {
     const tokens = await Promise.all(calls)
     expect(adapter.calls.refresh).toBe(1)
     expect(new Set(tokens).size).toBe(1)
-    expect(tokens[0]).toBe(auth.getSnapshot().session?.accessToken)
+    expect(tokens[0]).toBe(heldSession(auth)?.accessToken)
   })
 
   it('100 concurrent refresh({ force: true }) calls share one request', async () => {
@@ -19,7 +20,10 @@ describe('single flight (I2)', () => {
     await clock.advance(100)
     const sessions = await Promise.all(calls)
     expect(adapter.calls.refresh).toBe(1)
-    expect(new Set(sessions.map((s) => s.accessToken)).size).toBe(1)
+    // The infos carry no token: the token's id in the claims tells the sessions apart.
+    expect(new Set(sessions.map((s) => s.claims.jti)).size).toBe(1)
+    expect(sessions[0]?.claims.jti).toBe(heldSession(auth)?.claims.jti)
+    expect(heldSession(auth)?.claims.jti).toEqual(expect.any(String))
   })
 
   it('an unforced refresh joins a forced one in flight', async () => {
@@ -31,8 +35,10 @@ describe('single flight (I2)', () => {
     await clock.advance(100)
     const [a, b] = await Promise.all([forced, plain])
     expect(adapter.calls.refresh).toBe(1)
-    expect(a.accessToken).toBe(b.accessToken)
-    await expect(token).resolves.toBe(a.accessToken)
+    expect(a.claims.jti).toEqual(expect.any(String))
+    expect(a.claims.jti).toBe(b.claims.jti)
+    expect(heldSession(auth)?.claims.jti).toBe(a.claims.jti)
+    await expect(token).resolves.toBe(heldSession(auth)?.accessToken)
   })
 
   it('a forced refresh is never answered by an unforced request already in flight, and is not run beside it', async () => {
@@ -46,7 +52,8 @@ describe('single flight (I2)', () => {
     expect(adapter.calls.refresh).toBe(2) // the forced one ran after the first settled
     await clock.advance(100)
     const session = await forced
-    expect(session.accessToken).toBe(auth.getSnapshot().session?.accessToken)
+    expect(session.claims.jti).toEqual(expect.any(String))
+    expect(session.claims.jti).toBe(heldSession(auth)?.claims.jti)
   })
 
   it('never sends a refresh token twice, across many refresh cycles', async () => {

@@ -1,6 +1,7 @@
-import { SinkError } from 'authchart'
+import { decodeClaims, type Session, SinkError } from 'authchart'
 import { describe, expect, it } from 'vitest'
 import { credentials, HOUR, MINUTE, setupClient, signedIn } from '../fixtures/setupClient.js'
+import { heldSession } from '../fixtures/heldSession.js'
 
 describe('token sinks (I4: sinks first)', () => {
   it('a sink holds the new token before any subscriber sees the state that carries it', async () => {
@@ -11,13 +12,16 @@ describe('token sinks (I4: sinks first)', () => {
       sinkToken = token
     })
     const seen: Array<{ status: string; matches: boolean }> = []
+    // Snapshots carry no token: the sink's token matches the state when its claims (their token
+    // id) are the ones the state shows.
+    const sinkJti = () => (sinkToken === null ? null : decodeClaims(sinkToken).jti)
     auth.subscribe((snapshot) => {
-      seen.push({ status: snapshot.status, matches: sinkToken === (snapshot.session?.accessToken ?? null) })
+      seen.push({ status: snapshot.status, matches: sinkJti() === (snapshot.session?.claims.jti ?? null) })
     })
     auth.actor.subscribe((snapshot) => {
       seen.push({
         status: `actor:${String(snapshot.value)}`,
-        matches: sinkToken === (snapshot.context.session?.accessToken ?? null),
+        matches: sinkJti() === ((snapshot.context as { session: Session | null }).session?.claims.jti ?? null),
       })
     })
     await auth.signIn(credentials)
@@ -34,9 +38,9 @@ describe('token sinks (I4: sinks first)', () => {
     env.auth.addTokenSink((token) => {
       received.push(token)
     })
-    const first = env.auth.getSnapshot().session?.accessToken
+    const first = heldSession(env.auth)?.accessToken
     await env.clock.advance(HOUR)
-    const refreshed = env.auth.getSnapshot().session?.accessToken
+    const refreshed = heldSession(env.auth)?.accessToken
     await env.auth.signOut()
     expect(received).toEqual([first, refreshed, null])
 
@@ -56,7 +60,7 @@ describe('token sinks (I4: sinks first)', () => {
     })
     await restored.clock.flush()
     expect(restored.auth.getSnapshot().status).toBe('authenticated')
-    expect(restoredTokens).toEqual([null, again.auth.getSnapshot().session?.accessToken])
+    expect(restoredTokens).toEqual([null, heldSession(again.auth)?.accessToken])
   })
 
   it('gets null when the session expires', async () => {
@@ -83,8 +87,9 @@ describe('token sinks (I4: sinks first)', () => {
     auth.addTokenSink((token) => {
       later.push(token)
     })
-    const session = await auth.signIn(credentials)
-    expect(later).toEqual([null, session.accessToken])
+    await auth.signIn(credentials)
+    expect(later).toEqual([null, await auth.getToken()])
+    expect(later[1]).toEqual(expect.any(String))
     expect(auth.getSnapshot().error).toBeInstanceOf(SinkError)
     expect(errors.some((e) => e instanceof SinkError)).toBe(true)
     expect(auth.getSnapshot().status).toBe('authenticated')

@@ -4,11 +4,12 @@ import { NotAuthenticatedError } from 'authchart'
 import { describe, expect, it } from 'vitest'
 import { decodePayload } from './fakeClerk.js'
 import { restored, setupClerkClient } from './setupClerkClient.js'
+import { heldSession } from '../../fixtures/heldSession.js'
 
 describe('Clerk events reach the chart', () => {
   it('a sign-out in another tab signs this client out and the sinks get null', async () => {
     const { clock, fake, auth, sinks } = await restored()
-    expect(sinks.at(-1)).toBe(auth.getSnapshot().session?.accessToken)
+    expect(sinks.at(-1)).toBe(heldSession(auth)?.accessToken)
     fake.otherTabSignsOut()
     await clock.flush()
     expect(auth.getSnapshot().status).toBe('unauthenticated')
@@ -18,13 +19,13 @@ describe('Clerk events reach the chart', () => {
 
   it('an organisation switch gives the chart and the sinks a token for the new organisation', async () => {
     const { clock, fake, auth, sinks } = await restored({ fake: { latencyMs: 30 } })
-    const before = auth.getSnapshot().session?.accessToken
+    const before = heldSession(auth)?.accessToken
     await clock.advance(10_000)
     const switching = fake.setActiveOrganization('org_2')
     await clock.advance(30)
     await switching
     await clock.advance(30) // the adapter's fresh token
-    const token = auth.getSnapshot().session?.accessToken
+    const token = heldSession(auth)?.accessToken
     expect(token).not.toBe(before)
     expect(auth.getSnapshot().claims?.org_id).toBe('org_2')
     expect(sinks.at(-1)).toBe(token)
@@ -52,7 +53,7 @@ describe('Clerk events reach the chart', () => {
     await fake.setActiveOrganization('org_2') // no time has passed since the restore's token
     await clock.flush()
     expect(auth.getSnapshot().claims?.org_id).toBe('org_2')
-    expect(sinks.at(-1)).toBe(auth.getSnapshot().session?.accessToken)
+    expect(sinks.at(-1)).toBe(heldSession(auth)?.accessToken)
   })
 
   it('a sign-in through Clerk’s components signs the client in, with no auth.signIn call', async () => {
@@ -63,7 +64,7 @@ describe('Clerk events reach the chart', () => {
     await clock.flush()
     expect(auth.getSnapshot().status).toBe('authenticated')
     expect(auth.getSnapshot().user?.id).toBe('user_2')
-    expect(sinks.at(-1)).toBe(auth.getSnapshot().session?.accessToken)
+    expect(sinks.at(-1)).toBe(heldSession(auth)?.accessToken)
   })
 
   it('a session that becomes pending (an open task) counts as signed out, as in Clerk', async () => {

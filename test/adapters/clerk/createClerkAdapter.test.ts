@@ -11,6 +11,7 @@ import { createFakeClock, FAKE_EPOCH } from 'authchart/testing'
 import { describe, expect, it } from 'vitest'
 import { createFakeClerk, FakeClerkAPIResponseError, FakeClerkRuntimeError } from './fakeClerk.js'
 import { restored, setupClerkClient } from './setupClerkClient.js'
+import { heldSession } from '../../fixtures/heldSession.js'
 
 const MINUTE = 60_000
 
@@ -19,7 +20,7 @@ describe('restore reads Clerk’s session', () => {
     const { auth, fake, sinks } = await restored()
     expect(auth.getSnapshot().user).toEqual({ id: 'user_1', email: 'user_1@example.com' })
     expect(fake.calls.mint).toBe(1) // the listener's first call and the restore share it
-    expect(sinks).toEqual([null, auth.getSnapshot().session?.accessToken])
+    expect(sinks).toEqual([null, heldSession(auth)?.accessToken])
   })
 
   it('waits for Clerk to finish loading instead of reading "not loaded" as signed out', async () => {
@@ -47,18 +48,18 @@ describe('expiry of Clerk’s tokens', () => {
     await clock.advance(10_000)
     const cached = await session.getToken({ skipCache: true }) // e.g. another part of the app
     await clock.advance(20_100) // the chart's token is due (30 s margin of a 60 s token)
-    expect(auth.getSnapshot().session?.accessToken).toBe(cached)
+    expect(heldSession(auth)?.accessToken).toBe(cached)
     expect(auth.getSnapshot().session?.expiresAt).toBe(FAKE_EPOCH + 70_000)
     await clock.advance(10_000) // and that one is due 30 s before its own expiry
-    expect(auth.getSnapshot().session?.accessToken).not.toBe(cached)
+    expect(heldSession(auth)?.accessToken).not.toBe(cached)
     expect(auth.getSnapshot().error).toBeNull()
   })
 
   it('the chart’s due refresh gets a new token although Clerk would still serve the old one', async () => {
     const { clock, auth, fake } = await restored()
-    const first = auth.getSnapshot().session?.accessToken
+    const first = heldSession(auth)?.accessToken
     await clock.advance(30_100)
-    expect(auth.getSnapshot().session?.accessToken).not.toBe(first)
+    expect(heldSession(auth)?.accessToken).not.toBe(first)
     expect(auth.getSnapshot().error).toBeNull()
     expect(fake.calls.mint).toBe(2)
   })
@@ -69,7 +70,7 @@ describe('expiry of Clerk’s tokens', () => {
     expect(auth.getSnapshot().status).toBe('authenticated')
     expect(auth.getSnapshot().error).toBeNull()
     expect(fake.calls.mint).toBeLessThanOrEqual(12) // one every 30 s
-    await expect(auth.getToken()).resolves.toBe(auth.getSnapshot().session?.accessToken)
+    await expect(auth.getToken()).resolves.toBe(heldSession(auth)?.accessToken)
   })
 })
 

@@ -7,6 +7,7 @@ import type { ReactNode } from 'react'
 import { afterEach, describe, expect, it } from 'vitest'
 import { makeClient } from '../../fixtures/reloadWithStoredSession.js'
 import { credentials } from '../../fixtures/setupClient.js'
+import { heldSession } from '../../fixtures/heldSession.js'
 
 afterEach(cleanup)
 
@@ -30,12 +31,16 @@ describe('useAuth', () => {
     expect(result.current.user?.email).toBe(credentials.email)
     expect(result.current.claims?.email).toBe(credentials.email)
     expect(result.current.session).toBe(auth.getSnapshot().session)
-    await expect(result.current.getToken()).resolves.toBe(auth.getSnapshot().session?.accessToken)
+    await expect(result.current.getToken()).resolves.toBe(heldSession(auth)?.accessToken)
 
     const calls = result.current
     await act(() => result.current.refresh({ force: true }))
     expect(adapter.calls.refresh).toBe(1)
-    expect(result.current.session?.accessToken).toBe(auth.getSnapshot().session?.accessToken)
+    // The hook's session is the snapshot's: the refreshed one, and token-free.
+    expect(result.current.session?.claims.jti).toEqual(expect.any(String))
+    expect(result.current.session?.claims.jti).toBe(heldSession(auth)?.claims.jti)
+    expect(result.current.session).not.toHaveProperty('accessToken')
+    expect(result.current.session).not.toHaveProperty('refreshToken')
     expect(result.current.signIn).toBe(calls.signIn) // stable across renders, fit for deps arrays
 
     await act(() => result.current.signOut())

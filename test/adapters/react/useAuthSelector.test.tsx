@@ -6,6 +6,7 @@ import { act, cleanup, render, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
 import { makeClient } from '../../fixtures/reloadWithStoredSession.js'
 import { credentials } from '../../fixtures/setupClient.js'
+import { heldSession } from '../../fixtures/heldSession.js'
 
 afterEach(cleanup)
 
@@ -21,7 +22,7 @@ async function twoSignedInTabs() {
   await clock.flush()
   await tabA.signIn(credentials)
   await clock.flush()
-  expect(tabB.getSnapshot().session?.accessToken).toBe(tabA.getSnapshot().session?.accessToken)
+  expect(heldSession(tabB)?.accessToken).toBe(heldSession(tabA)?.accessToken)
   // A token issued in the same second would not count as newer in the other tab.
   await clock.advance(5_000)
   return { clock, adapter, tabA, tabB }
@@ -37,7 +38,8 @@ describe('useAuthSelector', () => {
     }
     function TokenView() {
       renders.token += 1
-      return <p data-testid="token">{useAuthSelector((s) => s.session?.accessToken ?? '')}</p>
+      // The snapshot carries no token; the token's id in its claims changes with it.
+      return <p data-testid="token">{useAuthSelector((s) => String(s.session?.claims.jti ?? ''))}</p>
     }
     render(
       <AuthProvider client={tabA}>
@@ -45,7 +47,8 @@ describe('useAuthSelector', () => {
         <TokenView />
       </AuthProvider>,
     )
-    const before = tabA.getSnapshot().session?.accessToken
+    const before = heldSession(tabA)?.accessToken
+    expect(screen.getByTestId('token').textContent).toBe(heldSession(tabA)?.claims.jti)
     expect(renders).toEqual({ status: 1, token: 1 })
 
     await act(async () => {
@@ -53,10 +56,11 @@ describe('useAuthSelector', () => {
       await clock.flush()
     })
 
-    const after = tabA.getSnapshot().session?.accessToken
+    const after = heldSession(tabA)?.accessToken
     expect(after).not.toBe(before)
     expect(tabA.getSnapshot().status).toBe('authenticated')
-    expect(screen.getByTestId('token').textContent).toBe(after)
+    expect(screen.getByTestId('token').textContent).toBe(heldSession(tabA)?.claims.jti)
+    expect(screen.getByTestId('token').textContent).not.toBe('')
     expect(renders).toEqual({ status: 1, token: 2 })
   })
 

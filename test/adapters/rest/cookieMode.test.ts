@@ -10,6 +10,7 @@ import { createCookieJarFetch } from '../../fixtures/rest/cookieJarFetch.js'
 import { ada, restClient, runDueRefresh } from '../../fixtures/rest/restClient.js'
 import { type RestServerProcess, startRestServerProcess } from '../../fixtures/rest/restServerProcess.js'
 import { waitForSnapshot } from '../../fixtures/rest/waitForSnapshot.js'
+import { heldSession } from '../../fixtures/heldSession.js'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'authchart-rest-cookie-'))
 let api: RestServerProcess
@@ -41,7 +42,7 @@ it('works end to end with the refresh token only in an HttpOnly cookie', async (
     JSON.stringify(env.auth.getSnapshot()),
     storage.getItem('authchart.session'),
   ]
-  expect(env.auth.getSnapshot().session?.refreshToken).toBeUndefined()
+  expect(heldSession(env.auth)?.refreshToken).toBeUndefined()
   expect(visible().join('\n')).not.toContain(secret)
 
   await api.restart()

@@ -8,6 +8,7 @@ import { freePort } from '../../fixtures/rest/freePort.js'
 import { restClient, runDueRefresh } from '../../fixtures/rest/restClient.js'
 import { type ScriptedReply, startScriptedServer } from '../../fixtures/rest/scriptedServer.js'
 import { waitForSnapshot } from '../../fixtures/rest/waitForSnapshot.js'
+import { heldSession } from '../../fixtures/heldSession.js'
 
 const ISSUER = 'https://issuer.test'
 const AUDIENCE = 'authchart-tests'
@@ -45,7 +46,7 @@ beforeEach(() => {
   server.requests.length = 0
 })
 
-async function heldSession(): Promise<Session> {
+async function adapterSession(): Promise<Session> {
   return parseSession({ accessToken: await token(), refreshToken: 'r0' }, 'test session')
 }
 
@@ -54,7 +55,8 @@ describe('responses', () => {
     const env = restClient(server.url)
     await env.clock.flush()
     const session = await env.auth.signIn(credentials)
-    expect(session.refreshToken).toMatch(/^r-/)
+    expect(session.refreshable).toBe(true)
+    expect(heldSession(env.auth)?.refreshToken).toMatch(/^r-/)
     expect(session.expiresAt).toBe(env.clock.now() + 900_000)
     expect(server.requests[0]).toMatchObject({ method: 'POST', path: '/auth/login', body: JSON.stringify(credentials) })
     env.auth.stop()
@@ -65,7 +67,7 @@ describe('responses', () => {
     const env = restClient(server.url)
     await env.clock.flush()
     const session = await env.auth.signIn(credentials)
-    expect(session.refreshToken).toBe('camel')
+    expect(heldSession(env.auth)?.refreshToken).toBe('camel')
     expect(session.expiresAt).toBe(env.clock.now() + 60_000)
     env.auth.stop()
   })
@@ -117,7 +119,7 @@ describe('responses', () => {
     server.enqueue('/auth/refresh', { body: { data: { jwt: await token(), rt: 'custom-2' } } })
     await env.auth.refresh()
     expect(server.requests.at(-1)?.body).toBe(JSON.stringify({ token: 'custom' }))
-    expect(env.auth.getSnapshot().session?.refreshToken).toBe('custom-2')
+    expect(heldSession(env.auth)?.refreshToken).toBe('custom-2')
     env.auth.stop()
   })
 })
@@ -137,7 +139,7 @@ describe('classify', () => {
     server.enqueue('/auth/refresh', { status, body })
     const adapter = createRestAdapter({ baseUrl: server.url })
     const error = await adapter
-      .refresh(await heldSession(), { signal: new AbortController().signal, force: false })
+      .refresh(await adapterSession(), { signal: new AbortController().signal, force: false })
       .then(
         () => null,
         (e: unknown) => e,
@@ -150,7 +152,7 @@ describe('classify', () => {
   it('a network failure is transient', async () => {
     const adapter = createRestAdapter({ baseUrl: `http://127.0.0.1:${await freePort()}` })
     const error = await adapter
-      .refresh(await heldSession(), { signal: new AbortController().signal, force: false })
+      .refresh(await adapterSession(), { signal: new AbortController().signal, force: false })
       .then(
         () => null,
         (e: unknown) => e,
@@ -229,7 +231,7 @@ describe('abort', () => {
     server.enqueue('/auth/refresh', { hang: true })
     const adapter = createRestAdapter({ baseUrl: server.url })
     const controller = new AbortController()
-    const pending = adapter.refresh(await heldSession(), { signal: controller.signal, force: false })
+    const pending = adapter.refresh(await adapterSession(), { signal: controller.signal, force: false })
     const check = expect(pending).rejects.toMatchObject({ name: 'AbortError' })
     controller.abort()
     await check

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { ada, restClient } from '../../fixtures/rest/restClient.js'
 import { type RestServerProcess, startRestServerProcess } from '../../fixtures/rest/restServerProcess.js'
 import { waitForSnapshot } from '../../fixtures/rest/waitForSnapshot.js'
+import { heldSession } from '../../fixtures/heldSession.js'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'authchart-rest-reuse-'))
 let api: RestServerProcess
@@ -40,7 +41,7 @@ it('two clients sharing one refresh token cause a family revocation, reported as
   const tabB = restClient(api.url, { clock, storage: copy })
   await waitForSnapshot(tabA.auth, (s) => s.status === 'authenticated')
   await waitForSnapshot(tabB.auth, (s) => s.status === 'authenticated')
-  expect(tabA.auth.getSnapshot().session?.refreshToken).toBe(tabB.auth.getSnapshot().session?.refreshToken)
+  expect(heldSession(tabA.auth)?.refreshToken).toBe(heldSession(tabB.auth)?.refreshToken)
 
   await tabA.auth.refresh({ force: true })
   const spentByB = tabB.auth.refresh({ force: true })

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { InjectedFailure } from '../../fixtures/supabase/createGoTrueEmulator.js'
 import { createSupabaseHarness, MINUTE, USER, untilSnapshot } from '../../fixtures/supabase/setupSupabase.js'
 import { type SupabaseEmulator, startSupabaseEmulator } from '../../fixtures/supabase/startSupabaseEmulator.js'
+import { heldSession } from '../../fixtures/heldSession.js'
 
 let emulator: SupabaseEmulator
 let harness: ReturnType<typeof createSupabaseHarness>
@@ -22,8 +23,10 @@ const DUE = 9 * MINUTE + 1_000 // ttl 10 min, margin 1 min
 
 async function signedInPage() {
   const page = harness.page()
-  const session = await page.auth.signIn(USER)
-  return { ...page, first: session.accessToken }
+  await page.auth.signIn(USER)
+  const first = heldSession(page.auth)?.accessToken
+  expect(first).toEqual(expect.any(String))
+  return { ...page, first }
 }
 
 describe('failures against GoTrue', () => {
@@ -37,7 +40,7 @@ describe('failures against GoTrue', () => {
     await slowRest.arrived
 
     await harness.clock.advance(DUE)
-    await untilSnapshot(auth, (s) => s.status === 'authenticated' && s.session?.accessToken !== first)
+    await untilSnapshot(auth, (s) => s.status === 'authenticated' && heldSession(auth)?.accessToken !== first)
     slowRest.release()
     const { data, error } = await inFlight
     expect(error).toBeNull()
@@ -46,7 +49,7 @@ describe('failures against GoTrue', () => {
 
     const next = emulator.gotrue.next((r) => r.op === 'rest')
     await supabase.from('bookings').select()
-    expect((await next).bearer).toBe(auth.getSnapshot().session?.accessToken)
+    expect((await next).bearer).toBe(heldSession(auth)?.accessToken)
     expect(auth.getSnapshot()).toMatchObject({ status: 'authenticated', error: null })
   })
 
@@ -103,13 +106,14 @@ describe('failures against GoTrue', () => {
       const failing = await untilSnapshot(auth, (s) => s.error !== null)
       expect(failing.status).toBe('refreshing')
       expect(failing.error?.kind).toBe('transient')
-      expect(failing.session?.accessToken).toBe(first) // still held, still valid
+      expect(failing.session).not.toBeNull()
+      expect(heldSession(auth)?.accessToken).toBe(first) // still held, still valid
       expect(emulator.gotrue.count('refresh')).toBe(1) // no hidden SDK retry
 
       await harness.clock.advance(5_000) // the chart's backoff (a 429's Retry-After is 2 s)
       const recovered = await untilSnapshot(
         auth,
-        (s) => s.status === 'authenticated' && s.session?.accessToken !== first,
+        (s) => s.status === 'authenticated' && heldSession(auth)?.accessToken !== first,
       )
       expect(recovered.error).toBeNull()
       expect(emulator.gotrue.count('refresh')).toBe(2)
@@ -122,7 +126,8 @@ describe('failures against GoTrue', () => {
     await harness.clock.advance(DUE)
     const snapshot = await untilSnapshot(auth, (s) => s.error !== null)
     expect(snapshot.error).toBeInstanceOf(InvalidSessionError)
-    expect(snapshot.session?.accessToken).toBe(first)
+    expect(snapshot.session).not.toBeNull()
+    expect(heldSession(auth)?.accessToken).toBe(first)
     expect(snapshot.status).not.toBe('expired')
     expect(logLines.join('\n')).not.toMatch(/eyJ/)
   })

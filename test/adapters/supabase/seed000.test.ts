@@ -5,6 +5,7 @@ import { createMemoryStorage } from 'authchart'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createSupabaseHarness, MINUTE, USER, untilSnapshot } from '../../fixtures/supabase/setupSupabase.js'
 import { type SupabaseEmulator, startSupabaseEmulator } from '../../fixtures/supabase/startSupabaseEmulator.js'
+import { heldSession } from '../../fixtures/heldSession.js'
 
 let emulator: SupabaseEmulator
 let harness: ReturnType<typeof createSupabaseHarness>
@@ -23,7 +24,9 @@ const booking = { body: { sessionTime: '18:00', amount: 150_000 } }
 describe('seed 000: the payment call carries the token the chart validated or refreshed', () => {
   it('a payment call made right after validation, with a refresh in between, carries the refreshed token: 200', async () => {
     const first = harness.page({ storage: createMemoryStorage() })
-    const signedIn = await first.auth.signIn(USER)
+    await first.auth.signIn(USER)
+    const signedIn = heldSession(first.auth)
+    expect(signedIn?.accessToken).toEqual(expect.any(String))
     first.auth.stop()
     await harness.clock.advance(8 * MINUTE + 50_000) // the user comes back 10 s before the refresh is due
 
@@ -47,10 +50,10 @@ describe('seed 000: the payment call carries the token the chart validated or re
     expect(error).toBeNull()
     expect(data).toMatchObject({ ok: true })
     const request = await paid
-    const refreshed = auth.getSnapshot().session?.accessToken
+    const refreshed = heldSession(auth)?.accessToken
     expect(request.status).toBe(200)
     expect(request.bearer).toBe(refreshed)
-    expect(request.bearer).not.toBe(signedIn.accessToken)
+    expect(request.bearer).not.toBe(signedIn?.accessToken)
     expect(emulator.gotrue.count('refresh')).toBe(1) // the refresh happened in between
   })
 

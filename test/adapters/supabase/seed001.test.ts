@@ -5,6 +5,7 @@ import { createMemoryStorage, type SessionStorage } from 'authchart'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createSupabaseHarness, MINUTE, USER, untilSnapshot } from '../../fixtures/supabase/setupSupabase.js'
 import { type SupabaseEmulator, startSupabaseEmulator } from '../../fixtures/supabase/startSupabaseEmulator.js'
+import { heldSession } from '../../fixtures/heldSession.js'
 
 let emulator: SupabaseEmulator
 let harness: ReturnType<typeof createSupabaseHarness>
@@ -21,9 +22,10 @@ afterEach(() => harness.cleanup())
 /** Signs in on a first page load and returns the storage a reload would find. */
 async function signedInEarlier(): Promise<{ storage: SessionStorage; token: string }> {
   const first = harness.page({ storage: createMemoryStorage() })
-  const session = await first.auth.signIn(USER)
+  await first.auth.signIn(USER)
+  const token = await first.auth.getToken()
   first.auth.stop()
-  return { storage: first.storage, token: session.accessToken }
+  return { storage: first.storage, token }
 }
 
 describe('seed 001: realtime joins with the user JWT, never the anon key', () => {
@@ -70,8 +72,8 @@ describe('seed 001: realtime joins with the user JWT, never the anon key', () =>
 
     const pushed = emulator.realtime.next((e) => e.kind === 'access_token')
     await harness.clock.advance(9 * MINUTE + 1_000) // the refresh falls due and goes out
-    await untilSnapshot(auth, (s) => s.status === 'authenticated' && s.session?.accessToken !== token)
-    const refreshed = auth.getSnapshot().session?.accessToken
+    await untilSnapshot(auth, (s) => s.status === 'authenticated' && heldSession(auth)?.accessToken !== token)
+    const refreshed = heldSession(auth)?.accessToken
     expect(refreshed).toBeDefined()
     expect((await pushed).accessToken).toBe(refreshed)
 
@@ -109,9 +111,9 @@ describe('seed 001: realtime joins with the user JWT, never the anon key', () =>
 
     // The user signs in again; the first join the server ever sees carries the user JWT.
     const joined = emulator.realtime.next((e) => e.kind === 'join')
-    const session = await auth.signIn(USER)
+    await auth.signIn(USER)
     const join = await joined
-    expect(join.effectiveToken).toBe(session.accessToken)
+    expect(join.effectiveToken).toBe(await auth.getToken())
     expect(emulator.realtime.joins).toHaveLength(1)
     expect(emulator.realtime.connections).toHaveLength(1)
   })

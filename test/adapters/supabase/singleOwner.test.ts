@@ -5,6 +5,7 @@ import { createSupabaseAdapter } from 'authchart/supabase'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createSupabaseHarness, MINUTE, USER, untilSnapshot } from '../../fixtures/supabase/setupSupabase.js'
 import { type SupabaseEmulator, startSupabaseEmulator } from '../../fixtures/supabase/startSupabaseEmulator.js'
+import { heldSession } from '../../fixtures/heldSession.js'
 
 let emulator: SupabaseEmulator
 let harness: ReturnType<typeof createSupabaseHarness>
@@ -41,7 +42,7 @@ describe('single owner of refresh', () => {
       expect((await supabase.auth.getSession()).data.session).toBeNull()
 
       await harness.clock.advance(9 * MINUTE + 1_000) // the chart's refresh falls due
-      await untilSnapshot(auth, (s) => s.status === 'authenticated' && s.session?.accessToken !== token)
+      await untilSnapshot(auth, (s) => s.status === 'authenticated' && heldSession(auth)?.accessToken !== token)
     }
 
     expect(new Set(tokens).size).toBe(3)

@@ -3,6 +3,7 @@ import { bindBrowserEvents } from 'authchart/vanilla'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { makeClient } from '../../fixtures/reloadWithStoredSession.js'
 import { credentials, HOUR, MINUTE } from '../../fixtures/setupClient.js'
+import { chartActor, heldSession } from '../../fixtures/heldSession.js'
 
 let visibility: DocumentVisibilityState = 'visible'
 Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility })
@@ -30,7 +31,7 @@ function wake() {
 describe('bindBrowserEvents', () => {
   it('refreshes at once when a tab wakes past the margin, before any timer runs', async () => {
     const { auth, adapter, clock } = await signedInAndBound()
-    const old = auth.getSnapshot().session?.accessToken
+    const old = heldSession(auth)?.accessToken
     visibility = 'hidden'
     document.dispatchEvent(new Event('visibilitychange'))
     clock.jump(HOUR + MINUTE) // slept past expiry: no timer has fired
@@ -42,7 +43,7 @@ describe('bindBrowserEvents', () => {
     expect(adapter.calls.refresh).toBe(1)
     const session = auth.getSnapshot().session
     expect(auth.getSnapshot().status).toBe('authenticated')
-    expect(session?.accessToken).not.toBe(old)
+    expect(heldSession(auth)?.accessToken).not.toBe(old)
     expect(session && session.expiresAt - MINUTE > clock.now()).toBe(true)
   })
 
@@ -107,14 +108,16 @@ describe('bindBrowserEvents', () => {
     unbind()
   })
 
-  it("retries at once when 'online' arrives while a refresh is backing off", async () => {
+  it("'online' while a refresh is backing off does not cut the backoff short; the retry follows it", async () => {
     const { auth, adapter, clock } = await signedInAndBound()
     adapter.enqueue('refresh', 'transient')
-    await clock.advance(HOUR - MINUTE) // due: the refresh fails and backs off
-    expect(auth.actor.getSnapshot().matches({ refreshing: 'backingOff' })).toBe(true)
+    await clock.advance(HOUR - MINUTE) // due: the refresh fails and backs off (about 1 s)
+    expect(chartActor(auth).getSnapshot().matches({ refreshing: 'backingOff' })).toBe(true)
     const attempts = adapter.calls.refresh
     window.dispatchEvent(new Event('online'))
     await clock.flush()
+    expect(adapter.calls.refresh).toBe(attempts)
+    await clock.advance(1_000)
     expect(adapter.calls.refresh).toBe(attempts + 1)
     expect(auth.getSnapshot().status).toBe('authenticated')
   })
@@ -128,9 +131,9 @@ describe('bindBrowserEvents', () => {
     expect(attempts).toBe(1)
     await clock.advance(29_000) // online, the first retry would have come after about 1 s
     expect(adapter.calls.refresh).toBe(attempts)
-    expect(auth.actor.getSnapshot().matches({ refreshing: 'backingOff' })).toBe(true)
+    expect(chartActor(auth).getSnapshot().matches({ refreshing: 'backingOff' })).toBe(true)
     // The held token still serves callers meanwhile (I1's backoff exception).
-    await expect(auth.getToken()).resolves.toBe(auth.getSnapshot().session?.accessToken)
+    await expect(auth.getToken()).resolves.toBe(heldSession(auth)?.accessToken)
 
     window.dispatchEvent(new Event('online'))
     await clock.flush()

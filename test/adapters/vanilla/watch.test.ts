@@ -4,6 +4,7 @@ import { watch } from 'authchart/vanilla'
 import { describe, expect, it } from 'vitest'
 import { makeClient } from '../../fixtures/reloadWithStoredSession.js'
 import { credentials } from '../../fixtures/setupClient.js'
+import { heldSession } from '../../fixtures/heldSession.js'
 
 async function signedInClient() {
   const env = makeClient({})
@@ -40,7 +41,7 @@ describe('watch', () => {
   it('is not called when only an unselected field changes (a token refresh, for the user)', async () => {
     const { auth } = await signedInClient()
     const users: unknown[] = []
-    const tokens: unknown[] = []
+    const tokenIds: unknown[] = []
     watch(
       auth,
       (s) => s.user?.email,
@@ -48,11 +49,13 @@ describe('watch', () => {
     )
     watch(
       auth,
-      (s) => s.session?.accessToken,
-      (token) => tokens.push(token),
+      // The snapshot carries no token; the token's id in its claims changes with it.
+      (s) => s.session?.claims.jti,
+      (jti) => tokenIds.push(jti),
     )
     await auth.refresh({ force: true })
-    expect(tokens).toEqual([auth.getSnapshot().session?.accessToken])
+    expect(tokenIds).toEqual([heldSession(auth)?.claims.jti])
+    expect(tokenIds[0]).toEqual(expect.any(String))
     expect(users).toEqual([])
   })
 
