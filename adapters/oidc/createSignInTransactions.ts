@@ -21,9 +21,10 @@ const transactionSchema = z.object({
   nonce: z.string().check(z.minLength(1)),
   redirectUri: z.string(),
   createdAt: z.number(),
-  // Kept after use so that a second use of the same callback is told apart from a forged one.
-  usedAt: z.optional(z.number()),
 })
+// What stays after use, so that a second use of the same callback is told apart from a forged
+// one: when, and nothing secret (the verifier and nonce go with the first use).
+const usedSchema = z.object({ createdAt: z.number(), usedAt: z.number() })
 
 /** Pending sign-ins, keyed by their `state`, each usable once. */
 export interface SignInTransactions {
@@ -55,8 +56,8 @@ export function defaultTransactionStorage(): TransactionStorage {
 
 /**
  * Keeps what a sign-in started with until its callback arrives: one entry per `state`, used at
- * most once (a used entry stays, marked, until it is `maxAgeMs` old, so that a replayed
- * callback gets `callback_replayed`), and refused once older than `maxAgeMs`.
+ * most once, and refused once older than `maxAgeMs`. At its use the entry loses its verifier and
+ * nonce and keeps only its times, so that a replayed callback gets `callback_replayed`.
  *
  * @example
  * const transactions = createSignInTransactions(sessionStorage, 'authchart.oidc.app', 600_000)
@@ -84,6 +85,11 @@ export function createSignInTransactions(
       } catch {
         json = undefined
       }
+      const used = usedSchema.safeParse(json)
+      if (used.success) {
+        if (now - used.data.createdAt > maxAgeMs) await storage.removeItem(keyOf(state))
+        throw new OidcError('callback_replayed', 'this callback was already used; a callback completes one sign-in')
+      }
       const parsed = transactionSchema.safeParse(json)
       if (!parsed.success) {
         await storage.removeItem(keyOf(state))
@@ -92,7 +98,7 @@ export function createSignInTransactions(
           'the stored sign-in for this callback was unreadable and has been removed',
         )
       }
-      const { usedAt, ...transaction } = parsed.data
+      const transaction = parsed.data
       if (now - transaction.createdAt > maxAgeMs) {
         await storage.removeItem(keyOf(state))
         throw new OidcError(
@@ -100,10 +106,7 @@ export function createSignInTransactions(
           `the sign-in started more than ${maxAgeMs / 1000} s ago; start it again`,
         )
       }
-      if (usedAt !== undefined) {
-        throw new OidcError('callback_replayed', 'this callback was already used; a callback completes one sign-in')
-      }
-      await storage.setItem(keyOf(state), JSON.stringify({ ...transaction, usedAt: now }))
+      await storage.setItem(keyOf(state), JSON.stringify({ createdAt: transaction.createdAt, usedAt: now }))
       return transaction
     },
   }

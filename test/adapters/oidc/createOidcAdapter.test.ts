@@ -236,6 +236,25 @@ describe('bad callbacks: a typed error and no session change', () => {
     env.auth.stop()
   })
 
+  it('a used sign-in keeps nothing secret in the transaction store (no verifier, no nonce)', async () => {
+    const items = new Map<string, string>()
+    const env = oidcClient(op, {
+      adapter: {
+        transactionStorage: {
+          getItem: (k) => items.get(k) ?? null,
+          setItem: (k, v) => void items.set(k, v),
+          removeItem: (k) => void items.delete(k),
+        },
+      },
+    })
+    await env.clock.flush()
+    const callbackUrl = await authorize(env)
+    expect([...items.values()].join()).toContain('codeVerifier')
+    await env.auth.signIn({ callbackUrl })
+    expect([...items.values()].map((v) => Object.keys(JSON.parse(v)).sort())).toEqual([['createdAt', 'usedAt']])
+    env.auth.stop()
+  })
+
   it('a missing state, a wrong state, and a URL with neither code nor error', async () => {
     const env = oidcClient(op)
     await env.clock.flush()
