@@ -1,7 +1,7 @@
 // The OIDC adapter against a real, certified OpenID Provider (oidc-provider on 127.0.0.1):
 // code + PKCE sign-in, rotation, classification on fake time, and every bad input of issue 16.
 import { AdapterError, InvalidOptionsError, SessionExpiredError } from 'authchart'
-import { createOidcAdapter, OidcError } from 'authchart/oidc'
+import { createOidcAdapter, OidcError, type TransactionStorage } from 'authchart/oidc'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { followRedirects } from '../../../examples/oidc-provider/followRedirects.js'
 import { type OidcProviderFixture, startOidcProvider } from '../../../examples/oidc-provider/startOidcProvider.js'
@@ -41,6 +41,17 @@ function tamper(jwt: string, claim: string, value: unknown): string {
   const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as Record<string, unknown>
   claims[claim] = value
   return `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`
+}
+
+/** A transaction store the test can read and edit. */
+function visibleTransactions() {
+  const items = new Map<string, string>()
+  const transactionStorage: TransactionStorage = {
+    getItem: (k) => items.get(k) ?? null,
+    setItem: (k, v) => void items.set(k, v),
+    removeItem: (k) => void items.delete(k),
+  }
+  return { items, transactionStorage }
 }
 
 /**
@@ -237,16 +248,8 @@ describe('bad callbacks: a typed error and no session change', () => {
   })
 
   it('a used sign-in keeps nothing secret in the transaction store (no verifier, no nonce)', async () => {
-    const items = new Map<string, string>()
-    const env = oidcClient(op, {
-      adapter: {
-        transactionStorage: {
-          getItem: (k) => items.get(k) ?? null,
-          setItem: (k, v) => void items.set(k, v),
-          removeItem: (k) => void items.delete(k),
-        },
-      },
-    })
+    const { items, transactionStorage } = visibleTransactions()
+    const env = oidcClient(op, { adapter: { transactionStorage } })
     await env.clock.flush()
     const callbackUrl = await authorize(env)
     expect([...items.values()].join()).toContain('codeVerifier')
@@ -301,16 +304,8 @@ describe('bad callbacks: a typed error and no session change', () => {
   })
 
   it('a wrong nonce (the ID token answers another sign-in)', async () => {
-    const items = new Map<string, string>()
-    const env = oidcClient(op, {
-      adapter: {
-        transactionStorage: {
-          getItem: (k) => items.get(k) ?? null,
-          setItem: (k, v) => void items.set(k, v),
-          removeItem: (k) => void items.delete(k),
-        },
-      },
-    })
+    const { items, transactionStorage } = visibleTransactions()
+    const env = oidcClient(op, { adapter: { transactionStorage } })
     await env.clock.flush()
     const callbackUrl = await authorize(env)
     for (const [key, value] of items) items.set(key, JSON.stringify({ ...JSON.parse(value), nonce: 'another-nonce' }))
