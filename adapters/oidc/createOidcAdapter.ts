@@ -1,4 +1,11 @@
-import { type AuthUser, InvalidOptionsError, InvalidSessionError, type Session, type SessionInput } from 'authchart'
+import {
+  type AuthUser,
+  InvalidOptionsError,
+  InvalidSessionError,
+  type Session,
+  type SessionInput,
+  whileNotAborted,
+} from 'authchart'
 import { decodeJwt } from 'jose'
 import * as oauth from 'oauth4webapi'
 import { classifyOidcError } from './classifyOidcError.js'
@@ -289,12 +296,11 @@ export function createOidcAdapter(options: OidcAdapterOptions): OidcAdapter {
         return completeSignIn(url, signal)
       }
       const url = await createSignInUrl(credentials?.params)
-      signal.throwIfAborted()
-      navigate(url)
       // The page is leaving for the provider; the sign-in completes on the callback page. This
-      // promise settles only if the chart cancels it (a sign-out, another sign-in).
-      return new Promise<never>((_, reject) => {
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true })
+      // call settles only if the chart cancels it (a sign-out, another sign-in).
+      return whileNotAborted(signal, () => {
+        navigate(url)
+        return new Promise<never>(() => undefined)
       })
     },
 

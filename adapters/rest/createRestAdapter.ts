@@ -145,6 +145,7 @@ export function createRestAdapter(options: RestAdapterOptions): AuthAdapter<Rest
     if (!response.ok) {
       throw new RestHttpError(operation, response.status, {
         code: stringField(body, 'error') ?? stringField(body, 'code'),
+        reason: stringField(body, 'reason') ?? stringField(body, 'error_code'),
         description: stringField(body, 'error_description') ?? stringField(body, 'message'),
         retryAfterMs: parseRetryAfter(response.headers, arrivedAt),
       })
@@ -191,7 +192,11 @@ export function createRestAdapter(options: RestAdapterOptions): AuthAdapter<Rest
 
     async refresh(session, { signal }) {
       if (!cookieMode && session.refreshToken === undefined) {
-        throw new RestHttpError('refresh', 401, { code: 'invalid_grant', description: 'no refresh token held' })
+        throw new RestHttpError('refresh', 401, {
+          code: 'invalid_grant',
+          reason: 'no_refresh_token',
+          description: 'no refresh token held',
+        })
       }
       const { body, arrivedAt } = await request(
         'refresh',
@@ -240,7 +245,7 @@ export function createRestAdapter(options: RestAdapterOptions): AuthAdapter<Rest
               )
               return await toSession('restore', body, arrivedAt, signal)
             } catch (error) {
-              if (classifyRestError(error) === 'rejected' && error instanceof RestHttpError) return null
+              if (error instanceof RestHttpError && classifyRestError(error) !== 'transient') return null
               throw error
             }
           },
