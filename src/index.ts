@@ -13,6 +13,7 @@ export { defaultClassify, isProgrammingError, toAdapterError } from './classifyE
 export type { AuthClient, AuthClientEvents, EnvironmentSignal } from './AuthClient.js'
 export { createAuthClient } from './createAuthClient.js'
 export { createMemoryStorage } from './createMemoryStorage.js'
+export { parseRetryAfter } from './parseRetryAfter.js'
 export type { TokenSink } from './createTokenSinks.js'
 export * from './errors.js'
 export type { RefreshOptions } from './parseClientOptions.js'

@@ -21,18 +21,16 @@ export function toInvalidSessionError(what: string, error: z.core.$ZodError): In
  * @example
  * const claims = decodeClaims(accessToken) // { sub: 'user-1', exp: 1767225600, ... }
  */
-export function decodeClaims(accessToken: string): Claims {
+export function decodeClaims(accessToken: string, field: 'accessToken' | 'idToken' = 'accessToken'): Claims {
+  const what = field === 'idToken' ? 'ID token' : 'access token'
   let raw: unknown
   try {
     raw = decodeJwt(accessToken)
   } catch (cause) {
-    throw new InvalidSessionError('access token is not a well-formed JWT', {
-      field: 'accessToken',
-      cause,
-    })
+    throw new InvalidSessionError(`${what} is not a well-formed JWT`, { field, cause })
   }
   const parsed = claimsSchema.safeParse(raw)
-  if (!parsed.success) throw toInvalidSessionError('access token claims', parsed.error)
+  if (!parsed.success) throw toInvalidSessionError(`${what} claims`, parsed.error)
   return parsed.data as Claims
 }
 
@@ -41,6 +39,10 @@ export function decodeClaims(accessToken: string): Claims {
  * zod, decodes the claims, takes `expiresAt` from `exp` when it is missing, and the user from
  * `sub` when the adapter gave none. Throws {@link InvalidSessionError} naming the bad field.
  *
+ * With an `idToken` (OIDC) the claims are the ID token's and the access token may be opaque, as
+ * OAuth lets a provider make it; `expiresAt` must then be given, because the ID token's `exp`
+ * says nothing about the access token's lifetime.
+ *
  * @example
  * const session = parseSession({ accessToken: jwt, refreshToken: 'r1' })
  * session.expiresAt // exp * 1000
@@ -48,9 +50,10 @@ export function decodeClaims(accessToken: string): Claims {
 export function parseSession(input: unknown, what = 'session'): Session {
   const parsed = sessionInputSchema.safeParse(input)
   if (!parsed.success) throw toInvalidSessionError(what, parsed.error)
-  const { accessToken, refreshToken, user } = parsed.data
-  const claims = decodeClaims(accessToken)
-  const expiresAt = parsed.data.expiresAt ?? (claims.exp === undefined ? undefined : claims.exp * 1000)
+  const { accessToken, refreshToken, idToken, user } = parsed.data
+  const claims = idToken === undefined ? decodeClaims(accessToken) : decodeClaims(idToken, 'idToken')
+  const tokenExp = idToken === undefined ? claims.exp : undefined
+  const expiresAt = parsed.data.expiresAt ?? (tokenExp === undefined ? undefined : tokenExp * 1000)
   if (expiresAt === undefined) {
     throw new InvalidSessionError(`${what} has no expiresAt and its token has no exp claim`, {
       field: 'expiresAt',
@@ -69,7 +72,9 @@ export function parseSession(input: unknown, what = 'session'): Session {
       field: 'user',
     })
   }
-  return { accessToken, refreshToken, expiresAt, user: sessionUser, claims }
+  return idToken === undefined
+    ? { accessToken, refreshToken, expiresAt, user: sessionUser, claims }
+    : { accessToken, refreshToken, idToken, expiresAt, user: sessionUser, claims }
 }
 
 /**

@@ -1,8 +1,7 @@
 import type { AdapterContext, AuthAdapter, AuthUser, Session, SessionInput } from 'authchart'
-import { InvalidOptionsError, InvalidSessionError } from 'authchart'
+import { InvalidOptionsError, InvalidSessionError, parseRetryAfter } from 'authchart'
 import { classifyRestError } from './classifyRestError.js'
 import { createTokenVerifier, type TokenVerificationOptions } from './createTokenVerifier.js'
-import { parseRetryAfter } from './parseRetryAfter.js'
 import { parseTokenResponse, parseUserResponse } from './parseTokenResponse.js'
 import { RestHttpError } from './RestHttpError.js'
 

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest'
 import { startDemo, type Demo, type DemoOptions } from '../../examples/demo/startDemo.js'
 import { chromiumMissing, chromiumPath, launchProfile, type Profile } from './launchProfile.js'
 
-export { chromiumPath, launchProfile, type Profile } from './launchProfile.js'
+export { chromiumPath, launchProfile, type Profile }
 
 /**
  * `describe` for the browser tests. Without Chromium they are skipped with the reason in their

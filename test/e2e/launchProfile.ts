@@ -1,8 +1,10 @@
+// Chromium for the e2e suites and the side-by-side benchmark, with no test runner in it, so a
+// plain script (bench/oidcSideBySide.ts) can launch it too.
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type BrowserContext } from 'playwright-core'
+import { type BrowserContext, chromium } from 'playwright-core'
 
 /** Debian's Chromium; never a downloaded browser. CHROMIUM_PATH points elsewhere if needed. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
