@@ -34,6 +34,9 @@ export function decodeClaims(accessToken: string, field: 'accessToken' | 'idToke
   return parsed.data as Claims
 }
 
+// The last instant a JavaScript Date can represent (ECMA-262: 8.64e15 ms after the epoch).
+const LATEST_DATE = 8.64e15
+
 /**
  * Parses what an adapter or the store returned into a {@link Session}: checks the shape with
  * zod, decodes the claims, takes `expiresAt` from `exp` when it is missing, and the user from
@@ -60,9 +63,10 @@ export function parseSession(input: unknown, what = 'session'): Session {
     })
   }
   // `exp: 1e308` is a number, but times a thousand it is Infinity, which no clock reaches and
-  // JSON stores as null; a negative one is no time at all.
-  if (!Number.isFinite(expiresAt) || expiresAt <= 0) {
-    throw new InvalidSessionError(`${what} has an expiry that is not a finite time (${String(expiresAt)})`, {
+  // JSON stores as null; `exp: 1e300` is finite but past the last time a Date can hold; a
+  // negative one is no time at all.
+  if (!Number.isFinite(expiresAt) || expiresAt <= 0 || expiresAt > LATEST_DATE) {
+    throw new InvalidSessionError(`${what} has an expiry that is not a time a clock can reach (${String(expiresAt)})`, {
       field: parsed.data.expiresAt === undefined ? 'accessToken.exp' : 'expiresAt',
     })
   }

@@ -177,6 +177,7 @@ function snapshotOf(storage: ReturnType<typeof createMemoryStorage>): Record<str
 describe('checked inputs', () => {
   const bad = {
     'huge exp': () => jwt({ sub: 'u1', exp: 1e308 }),
+    'finite but unrepresentable exp': () => jwt({ sub: 'u1', exp: 1e300 }),
     'negative exp': () => jwt({ sub: 'u1', exp: -5 }),
   }
   for (const [what, token] of Object.entries(bad)) {
@@ -213,7 +214,7 @@ describe('checked inputs', () => {
     expect(errors.some((e) => e instanceof InvalidSessionError)).toBe(true)
   })
 
-  it('with no refresh token and an adapter that needs one, no refresh is sent: expired (no_refresh_token)', async () => {
+  it('with no refresh token and an adapter that needs one, refresh() fails while the token is good, and when due it ends with no request (no_refresh_token)', async () => {
     const clock = createFakeClock()
     const fake = createFakeAdapter({ clock, accessTokenTtl: HOUR })
     const adapter: AuthAdapter<FakeCredentials> = {
@@ -225,12 +226,17 @@ describe('checked inputs', () => {
     await clock.flush()
     await auth.signIn(credentials)
     expect(auth.getSnapshot().session?.refreshable).toBe(false)
-    const forced = auth.refresh({ force: true }).catch((e: unknown) => e)
-    await clock.flush()
-    expect(await forced).toBeInstanceOf(SessionExpiredError)
+    // Not due yet: the call fails, the still-valid session stays.
+    await expect(auth.refresh({ force: true })).rejects.toThrow(/no refresh token/)
+    expect(auth.getSnapshot().status).toBe('authenticated')
+    const token = await auth.getToken()
+    // Due: nothing can renew it, so it ends without a request.
+    await clock.advance(HOUR - MINUTE / 2)
+    expect(auth.getSnapshot().status).toBe('expired')
     expect((auth.getSnapshot().error as SessionExpiredError).reason).toBe('no_refresh_token')
     expect(fake.calls.refresh).toBe(0)
     await expect(auth.getToken()).rejects.toBeInstanceOf(SessionExpiredError)
+    expect(token).toMatch(/^eyJ/)
   })
 
   it('a tokenless session that comes due ends without a request, and one that may refresh without a token does refresh', async () => {

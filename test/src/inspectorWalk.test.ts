@@ -187,7 +187,7 @@ describe('inspection: the chart is given as data, never as code', () => {
       if (isActorRefLike(value)) {
         for (const key of ['src', 'logic', '_parent'])
           visit((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1)
-        visit((value as { getSnapshot(): unknown }).getSnapshot(), `${path}.getSnapshot()`, depth + 1)
+        visit((value as unknown as { getSnapshot(): unknown }).getSnapshot(), `${path}.getSnapshot()`, depth + 1)
         return
       }
       const entries = value instanceof Map ? [...value.entries()] : Object.entries(value)
