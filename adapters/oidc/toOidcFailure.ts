@@ -3,7 +3,7 @@ import * as oauth from 'oauth4webapi'
 import { OidcError } from './OidcError.js'
 import { OidcHttpError } from './OidcHttpError.js'
 
-const NOT_JSON = new Set([oauth.PARSE_ERROR, oauth.RESPONSE_IS_NOT_JSON, oauth.INVALID_RESPONSE])
+const NOT_JSON = new Set([oauth.PARSE_ERROR, oauth.RESPONSE_IS_NOT_JSON])
 const ID_TOKEN_CHECKS = new Set([
   oauth.JWT_CLAIM_COMPARISON,
   oauth.JWT_TIMESTAMP_CHECK,
@@ -55,7 +55,14 @@ export function toOidcFailure(endpoint: string, error: unknown, now: number): un
   if (error.code !== undefined && NOT_JSON.has(error.code)) {
     return new OidcError('response_invalid', `the provider's ${endpoint} endpoint did not answer with JSON`)
   }
-  if (error.code !== undefined && ID_TOKEN_CHECKS.has(error.code)) {
+  // A callback that fails oauth4webapi's checks (another `iss`, a malformed response) is the
+  // callback's fault: sending it again cannot help.
+  if (endpoint === 'callback') {
+    return new OidcError('callback_invalid', `the callback is not valid for this sign-in: ${error.message}`)
+  }
+  // oauth4webapi reports a missing or malformed ID token claim (`nonce`, `alg`, ...) as an
+  // invalid response; its messages name the claim, never its value.
+  if (error.code !== undefined && (ID_TOKEN_CHECKS.has(error.code) || /ID Token|id_token/i.test(error.message))) {
     // oauth4webapi's messages name the claim that failed, never its value.
     return new OidcError('id_token_invalid', `the ID token failed validation: ${error.message}`)
   }

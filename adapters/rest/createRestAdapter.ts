@@ -52,6 +52,12 @@ export interface RestAdapterOptions extends Partial<TokenVerificationOptions> {
   refreshTokenField?: string
   /** Current time for `expires_in` and verification; pass the client's clock. Default `Date.now`. */
   clock?: { now(): number }
+  /**
+   * How long your server's refresh tokens live, in ms (the reference server: 30 days). A refresh
+   * token younger than this that the server does not know is flagged as a suspected loss of the
+   * server's store (`SessionExpiredError.suspectedStoreLoss`). Default: no limit.
+   */
+  refreshTokenLifetime?: number
 }
 
 /** Credentials are passed through to the login endpoint as they are. */
@@ -111,6 +117,10 @@ function stringField(body: unknown, key: string): string | undefined {
 export function createRestAdapter(options: RestAdapterOptions): AuthAdapter<RestCredentials> {
   if (options.baseUrl === undefined || String(options.baseUrl) === '') {
     throw new InvalidOptionsError('createRestAdapter: baseUrl is required')
+  }
+  const lifetime = options.refreshTokenLifetime
+  if (lifetime !== undefined && !(typeof lifetime === 'number' && lifetime > 0)) {
+    throw new InvalidOptionsError('createRestAdapter: refreshTokenLifetime must be a positive number of milliseconds')
   }
   const endpoints = { ...DEFAULT_ENDPOINTS, ...options.endpoints }
   const cookieMode = options.mode === 'cookie'
@@ -178,6 +188,7 @@ export function createRestAdapter(options: RestAdapterOptions): AuthAdapter<Rest
   return {
     name: 'rest',
     refreshesWithoutToken: cookieMode,
+    ...(options.refreshTokenLifetime === undefined ? {} : { refreshTokenLifetime: options.refreshTokenLifetime }),
     classify: classifyRestError,
 
     async signIn(credentials, { signal }) {
