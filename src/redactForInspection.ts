@@ -250,8 +250,9 @@ function logicConfig(ref: ActorRefLike): unknown {
   return typeof config === 'function' ? undefined : definitionOf(config)
 }
 
-// A frozen copy of a machine config with every function replaced by its name: guards, actions
-// and invoke inputs are code an inspector has no need to call.
+// A copy of a machine config with every function replaced by its name: guards, actions and
+// invoke inputs are code an inspector has no need to call. Not frozen: Stately's inspector
+// rewrites the definition it is given, and a copy is its to change.
 function definitionOf(config: unknown, seen = new WeakMap<object, unknown>()): unknown {
   if (typeof config === 'function') return `[function ${config.name || 'anonymous'}]`
   if (typeof config !== 'object' || config === null) return config
@@ -259,7 +260,7 @@ function definitionOf(config: unknown, seen = new WeakMap<object, unknown>()): u
   const out: Record<string, unknown> | unknown[] = Array.isArray(config) ? [] : {}
   seen.set(config, out)
   for (const [key, item] of Object.entries(config)) (out as Record<string, unknown>)[key] = definitionOf(item, seen)
-  return Object.freeze(out)
+  return out
 }
 
 const SNAPSHOT_METHODS = new Set(['matches', 'hasTag', 'toJSON', 'getMeta'])
