@@ -61,8 +61,12 @@ export function toOidcFailure(endpoint: string, error: unknown, now: number): un
     return new OidcError('callback_invalid', `the callback is not valid for this sign-in: ${error.message}`)
   }
   // oauth4webapi reports a missing or malformed ID token claim (`nonce`, `alg`, ...) as an
-  // invalid response; its messages name the claim, never its value.
-  if (error.code !== undefined && (ID_TOKEN_CHECKS.has(error.code) || /ID Token|id_token/i.test(error.message))) {
+  // invalid response ("JWT "nonce" (nonce) claim missing"): the only JWT it validates is the ID
+  // token. Its messages name the claim, never its value.
+  if (
+    error.code !== undefined &&
+    (ID_TOKEN_CHECKS.has(error.code) || /\bJWT\b|ID Token|id_token/i.test(error.message))
+  ) {
     // oauth4webapi's messages name the claim that failed, never its value.
     return new OidcError('id_token_invalid', `the ID token failed validation: ${error.message}`)
   }

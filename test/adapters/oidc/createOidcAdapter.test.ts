@@ -276,6 +276,17 @@ describe('bad callbacks: a typed error and no session change', () => {
     env.auth.stop()
   })
 
+  it('a callback naming another issuer is callback_invalid, rejected and not retried', async () => {
+    const env = oidcClient(op)
+    await env.clock.flush()
+    const callbackUrl = new URL(await authorize(env))
+    callbackUrl.searchParams.set('iss', 'https://id.example.com')
+    const { error, cause } = await expectRefused(env, env.auth.signIn({ callbackUrl }), 'callback_invalid')
+    expect(error).toMatchObject({ kind: 'rejected' })
+    expect(cause.message).not.toMatch(/JSON/)
+    env.auth.stop()
+  })
+
   it('an expired callback (started more than 10 minutes ago on the injected clock)', async () => {
     const env = oidcClient(op)
     await env.clock.flush()
@@ -316,6 +327,21 @@ describe('bad callbacks: a typed error and no session change', () => {
 })
 
 describe('bad provider answers: a typed error and no session change', () => {
+  it('an ID token without the nonce it must carry is id_token_invalid, not a JSON problem', async () => {
+    const env = oidcClient(op, {
+      adapter: {
+        fetch: rewritingFetch('/token', (body) =>
+          typeof body.id_token === 'string' ? { ...body, id_token: tamper(body.id_token, 'nonce', undefined) } : body,
+        ),
+      },
+    })
+    await env.clock.flush()
+    const callbackUrl = await authorize(env)
+    const { cause } = await expectRefused(env, env.auth.signIn({ callbackUrl }), 'id_token_invalid')
+    expect(cause.message).not.toMatch(/JSON/)
+    env.auth.stop()
+  })
+
   it('a tampered ID token fails the signature check against the JWKS', async () => {
     const env = oidcClient(op, {
       adapter: {
