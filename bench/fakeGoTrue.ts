@@ -33,17 +33,25 @@ export function goTrueSession(nowMs: number, ttlSeconds: number, refreshToken: s
   }
 }
 
+export interface CountingGoTrueOptions {
+  /** A real delay before each answer, in ms: the round trip of a real server. Default 0. */
+  delayMs?: number
+  /** The server's time, for the tokens it issues. Default `Date.now`. */
+  now?: () => number
+}
+
 /** A fetch that answers GoTrue's refresh grant and counts the requests and the tokens sent. */
-export function createCountingGoTrue() {
+export function createCountingGoTrue({ delayMs = 0, now = Date.now }: CountingGoTrueOptions = {}) {
   let serial = 0
   const sent: string[] = []
   const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = String(input instanceof Request ? input.url : input)
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs))
     if (url.includes('grant_type=refresh_token')) {
       const body = JSON.parse(String(init?.body ?? '{}')) as { refresh_token?: string }
       sent.push(body.refresh_token ?? '')
       serial += 1
-      return new Response(JSON.stringify(goTrueSession(Date.now(), 3600, `rt-${serial}`)), {
+      return new Response(JSON.stringify(goTrueSession(now(), 3600, `rt-${serial}`)), {
         status: 200,
         headers: { 'content-type': 'application/json' },
       })

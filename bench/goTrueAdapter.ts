@@ -5,6 +5,7 @@ import type { AuthAdapter } from 'authchart'
 export function createGoTrueBenchAdapter(
   fetch: typeof globalThis.fetch,
   initial: { accessToken: string; refreshToken: string; expiresAt: number },
+  now: () => number = Date.now,
 ): AuthAdapter<unknown> {
   return {
     name: 'gotrue-bench',
@@ -19,7 +20,7 @@ export function createGoTrueBenchAdapter(
       return {
         accessToken: body.access_token,
         refreshToken: body.refresh_token,
-        expiresAt: Date.now() + body.expires_in * 1000,
+        expiresAt: now() + body.expires_in * 1000,
       }
     },
   }

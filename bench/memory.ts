@@ -1,4 +1,5 @@
-// 4. Memory: the heap a client holds after many refresh cycles on fake time must not grow.
+// 5. Memory and cost per client: the heap and CPU a signed-in client costs, and the heap a client
+// holds after many refresh cycles on fake time, which must not grow.
 import { type AuthAdapter, createAuthClient, createMemoryStorage } from 'authchart'
 import { createFakeAdapter, createFakeClock } from 'authchart/testing'
 
@@ -27,6 +28,34 @@ export async function benchHeapPerClient(count = 200) {
   const perClientKb = (heap() - base) / count / 1024
   for (const auth of clients) auth.stop()
   return { clients: count, perClientKb }
+}
+
+/**
+ * CPU to create, start and sign in one client on the fake adapter and fake clock, averaged over
+ * `count` clients after as many to warm up. CPU time (`process.cpuUsage`, this process only) is the
+ * headline, as the machine is shared; wall time is beside it. Stopping is not counted.
+ */
+export async function benchCpuPerClient(count = 1_000) {
+  const clock = createFakeClock()
+  const adapter = createFakeAdapter({ clock, accessTokenTtl: HOUR })
+  const signInMany = async (n: number) => {
+    const clients = []
+    const cpu = process.cpuUsage()
+    const start = process.hrtime.bigint()
+    for (let i = 0; i < n; i++) {
+      const auth = createAuthClient({ adapter, clock, storage: createMemoryStorage(), tabs: false }).start()
+      await clock.flush()
+      await auth.signIn({ email: `user${i}@example.com`, password: 'pw' })
+      clients.push(auth)
+    }
+    const wallMs = Number(process.hrtime.bigint() - start) / 1e6
+    const { user, system } = process.cpuUsage(cpu)
+    for (const auth of clients) auth.stop()
+    return { cpuMs: (user + system) / 1000 / n, wallMs: wallMs / n }
+  }
+  await signInMany(count)
+  heap()
+  return { clients: count, ...(await signInMany(count)) }
 }
 
 /** An adapter that keeps nothing itself, so any growth measured is the client's. */

@@ -74,7 +74,7 @@ async function oneClientStorm() {
   }
 }
 
-function failedResult(result: PromiseSettledResult<unknown>): boolean {
+export function failedResult(result: PromiseSettledResult<unknown>): boolean {
   if (result.status === 'rejected') return true
   const value = result.value as { data?: { session?: unknown }; error?: unknown } | string
   if (typeof value === 'string') return false

@@ -2,6 +2,7 @@ import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate'
 import {
   AdapterError,
   AuthError,
+  InvalidOptionsError,
   NotAuthenticatedError,
   type RejectionReason,
   SessionExpiredError,
@@ -173,6 +174,14 @@ export const authSetup = setup({
       const delay = backoffDelay(context.config.retry, attempt, context.config.env.random(), retryAfterMs)
       enqueue.assign({ waiters: remaining, attempt, retryAt: now(context) + delay })
       enqueue('reportError')
+    }),
+    refuseRefreshWithoutToken: enqueueActions(({ context, enqueue }) => {
+      const error = new InvalidOptionsError(
+        'refresh() cannot renew this session: it has no refresh token and the adapter does not refresh without one ' +
+          '(refreshesWithoutToken); the session stays until it comes due',
+      )
+      emitSettlements(enqueue, settleAll(context.waiters, error).settled, context.session)
+      enqueue.assign({ waiters: [] })
     }),
     // Only a refresh token (or an adapter that refreshes without one) can renew a session.
     expireWithoutRefreshToken: enqueueActions(({ context, enqueue }) => {

@@ -3,7 +3,7 @@ import { AuthError, RequestTimeoutError, type SessionExpiredError } from '../src
 import type { Session } from '../src/Session.js'
 import { asAuthError, authSetup, due, emitSettlements, expiredBy } from './authSetup.js'
 import { settleAll, settleOnSuccess } from './refreshWaiters.js'
-import { isNewerSession } from './sessionTiming.js'
+import { canRefresh, isNewerSession } from './sessionTiming.js'
 
 /**
  * `refreshing`: the one refresh in flight and everything around it. Callers are waiters on the
@@ -40,7 +40,14 @@ export const refreshingState = authSetup.createStateConfig({
     // adapter refreshes without one), and none before a failed request's backoff has run out.
     starting: {
       always: [
-        { guard: not('canRefreshSession'), target: '#auth.expired', actions: 'expireWithoutRefreshToken' },
+        {
+          guard: ({ context }) => !canRefresh(context, context.session) && due(context),
+          target: '#auth.expired',
+          actions: 'expireWithoutRefreshToken',
+        },
+        // Asked for a refresh it cannot make while the token is still good: the call fails, the
+        // session stays until it comes due.
+        { guard: not('canRefreshSession'), target: '#auth.authenticated', actions: 'refuseRefreshWithoutToken' },
         { guard: 'isBackingOff', target: 'backingOff' },
         { target: 'requesting' },
       ],

@@ -4,15 +4,26 @@ import type { AuthContext, RetryPolicy } from './AuthContext.js'
 /** The longest the chart sleeps before re-checking expiry, so a device that slept can't miss it. */
 export const MAX_CHECK_STEP = 5_000
 
+// The access token's lifetime in ms, from the claims the session carries. With an ID token
+// (OIDC) the claims' `exp` is the ID token's, often an hour, and says nothing of the access
+// token's life: that runs from the ID token's issue (one comes with every token response) to
+// `expiresAt`. Client clock skew stretches this estimate; a non-positive one is ignored.
+function lifetimeOf(session: Session): number | undefined {
+  const { iat, exp } = session.claims
+  if (iat === undefined) return undefined
+  if (session.idToken !== undefined) return session.expiresAt - iat * 1000
+  return exp === undefined ? undefined : (exp - iat) * 1000
+}
+
 /**
  * The margin a session is refreshed at: the configured one, or half the token's lifetime when
  * the token lives shorter than twice the margin. Without this, a 30 s token and a 60 s margin
  * would be due the moment it arrived and refresh in a loop.
  */
 export function marginFor(session: Session, margin: number): number {
-  const { iat, exp } = session.claims
-  if (iat === undefined || exp === undefined || exp <= iat) return margin
-  return Math.min(margin, ((exp - iat) * 1000) / 2)
+  const lifetime = lifetimeOf(session)
+  if (lifetime === undefined || lifetime <= 0) return margin
+  return Math.min(margin, lifetime / 2)
 }
 
 /** Whether the session's token is within the refresh margin of expiry, or past it. */

@@ -7,7 +7,10 @@ export interface AuthUser {
   [key: string]: unknown
 }
 
-/** The decoded claims of an access token (not verified unless the adapter verifies them). */
+/**
+ * The decoded claims of the session: the access token's, or the ID token's when the session has
+ * one (OIDC). Not verified unless the adapter verifies them.
+ */
 export interface Claims {
   sub?: string
   exp?: number
@@ -22,6 +25,11 @@ export interface Claims {
 export interface Session {
   accessToken: string
   refreshToken?: string | undefined
+  /**
+   * The OpenID Connect ID token, when the backend issued one. Its claims are the session's
+   * `claims`, and the access token may then be opaque. Kept for RP-initiated logout.
+   */
+  idToken?: string | undefined
   /** Milliseconds since the epoch, on the client's clock. */
   expiresAt: number
   user: AuthUser
@@ -32,7 +40,9 @@ export interface Session {
 export interface SessionInput {
   accessToken: string
   refreshToken?: string | undefined
-  /** Milliseconds since the epoch; taken from the JWT `exp` claim when missing. */
+  /** An OIDC ID token: with one, claims come from it and the access token may be opaque. */
+  idToken?: string | undefined
+  /** Milliseconds since the epoch; taken from the access token's `exp` claim when missing. */
   expiresAt?: number | undefined
   user?: AuthUser | undefined
 }
@@ -51,6 +61,7 @@ export const claimsSchema = z.looseObject({
 export const sessionInputSchema = z.object({
   accessToken: z.string().check(z.minLength(1, 'access token is missing or empty')),
   refreshToken: z.optional(z.string().check(z.minLength(1))),
+  idToken: z.optional(z.string().check(z.minLength(1))),
   expiresAt: z.optional(z.number().check(z.positive())),
   user: z.optional(userSchema),
 })

@@ -5,7 +5,8 @@ import { isDue } from '../machines/sessionTiming.js'
 import type { AdapterSessionEvent } from './AuthAdapter.js'
 import type { AuthClientOptions } from './AuthClientOptions.js'
 import { consoleLogger } from './AuthLogger.js'
-import type { AuthSnapshot, SessionInfo } from './AuthSnapshot.js'
+import type { AuthClient } from './AuthClient.js'
+import type { SessionInfo } from './AuthSnapshot.js'
 import { defaultClock } from './Clock.js'
 import { toAdapterError } from './classifyError.js'
 import { createAuthEffects } from './createAuthEffects.js'
@@ -13,11 +14,11 @@ import { createAuthFetch } from './createAuthFetch.js'
 import { registerChartActor } from './chartActorOf.js'
 import { createChangeSignal } from './createChangeSignal.js'
 import { createInspectListener } from './createInspectListener.js'
-import { createRedactor, type InspectedActorRef } from './redactForInspection.js'
+import { createRedactor } from './redactForInspection.js'
 import { createSnapshotView } from './createSnapshotView.js'
 import { createSessionStore } from './createSessionStore.js'
 import { createTabSync, type TabSync } from './createTabSync.js'
-import { createTokenSinks, type TokenSink } from './createTokenSinks.js'
+import { createTokenSinks } from './createTokenSinks.js'
 import { decideToken } from './decideToken.js'
 import {
   AuthError,
@@ -27,50 +28,11 @@ import {
   RequestTimeoutError,
   SessionExpiredError,
 } from './errors.js'
-import { parseClientOptions, parseRefreshOptions, type RefreshOptions } from './parseClientOptions.js'
+import { parseClientOptions, parseRefreshOptions } from './parseClientOptions.js'
 import { checkFreshSession, parseSession } from './parseSession.js'
 import { resolveStorage } from './resolveStorage.js'
 import { resolveTabs } from './resolveTabs.js'
 import { toSessionInfo } from './toSessionInfo.js'
-
-/** The events `auth.on` delivers. */
-export interface AuthClientEvents {
-  error: { type: 'error'; error: AuthError }
-  /** A refresh the server refused: the session is now `expired`. `error.reason` says why. */
-  refreshRejected: { type: 'refreshRejected'; error: SessionExpiredError; tokenAge: number | null }
-}
-
-/**
- * What the platform tells the client: the page became visible or the device woke (check whether
- * a refresh is due now), the network came back, or went away. `authchart/vanilla` and
- * `authchart/react` bind these to the browser's events; call it yourself elsewhere (React Native's
- * `AppState`, a worker).
- */
-export type EnvironmentSignal = 'visible' | 'wake' | 'online' | 'offline'
-
-/** The client `createAuthClient` returns. */
-export interface AuthClient<Credentials = unknown> {
-  start(): AuthClient<Credentials>
-  stop(): void
-  getSnapshot(): AuthSnapshot
-  subscribe(listener: (snapshot: AuthSnapshot) => void): () => void
-  getToken(): Promise<string>
-  /** Resolves with the new session's token-free info; the token itself comes from `getToken()`. */
-  signIn(credentials: Credentials): Promise<SessionInfo>
-  signOut(): Promise<void>
-  /** Resolves with the refreshed session's token-free info. */
-  refresh(options?: RefreshOptions): Promise<SessionInfo>
-  addTokenSink(sink: TokenSink): () => void
-  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>
-  on<K extends keyof AuthClientEvents>(type: K, listener: (event: AuthClientEvents[K]) => void): () => void
-  /** Tells the client what the platform saw; ignored before `start()` and after `stop()`. */
-  notify(signal: EnvironmentSignal): void
-  /**
-   * The chart's actor, for inspection and advanced use: a read-only view (no `send`) whose
-   * snapshots, persisted snapshots, children and emitted events are redacted like the inspector's.
-   */
-  readonly actor: InspectedActorRef
-}
 
 interface Pending<T> {
   resolve(value: T): void

@@ -12,6 +12,7 @@ import type { AuthError, AuthOperation } from './errors.js'
 import { checkFreshSession, parseSession, toInvalidSessionError } from './parseSession.js'
 import { type AuthUser, type Session, userSchema } from './Session.js'
 import type { TabLocks } from './TabTransport.js'
+import { whileNotAborted } from './whileNotAborted.js'
 
 export interface AuthEffectsOptions {
   adapter: AuthAdapter<unknown>
@@ -32,17 +33,6 @@ export type AuthEffects = ReturnType<typeof createAuthEffects>
 
 function abortedError(): Error {
   return new DOMException('the operation was aborted', 'AbortError')
-}
-
-// Settles with `work`, or rejects as soon as `signal` aborts: the caller stops waiting even when
-// the work ignores its signal.
-function untilAborted<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortedError())
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortedError())
-    signal.addEventListener('abort', onAbort, { once: true })
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
 }
 
 /**
@@ -194,7 +184,7 @@ export function createAuthEffects({
         // timeout stops this actor, and the aborted signal withdraws the lock request. The hold is
         // bounded the same way: once aborted, the lock is released even if the adapter ignores
         // its signal and never settles, so a hung request cannot block the other tabs.
-        locks.request(lockName, { signal }, () => untilAborted(signal, refreshUnderLock(input, signal))),
+        locks.request(lockName, { signal }, () => whileNotAborted(signal, () => refreshUnderLock(input, signal))),
       ),
 
       signOutSession: fromPromise<void, { session: Session | null }>(async ({ input, signal }) => {

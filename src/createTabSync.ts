@@ -16,6 +16,7 @@ const messageSchema = z.union([
     type: z.literal('session'),
     accessToken: z.string(),
     refreshToken: z.optional(z.string()),
+    idToken: z.optional(z.string()),
     expiresAt: z.number(),
     user: userSchema,
     refreshTokenAt: z.nullable(z.number()),
@@ -79,9 +80,9 @@ export function createTabSync(
       return
     }
     try {
-      const { accessToken, refreshToken, expiresAt, user, refreshTokenAt } = message
+      const { accessToken, refreshToken, idToken, expiresAt, user, refreshTokenAt } = message
       handlers.onSession(
-        parseSession({ accessToken, refreshToken, expiresAt, user }, 'session from another tab'),
+        parseSession({ accessToken, refreshToken, idToken, expiresAt, user }, 'session from another tab'),
         refreshTokenAt,
       )
     } catch (error) {
@@ -123,13 +124,14 @@ export function createTabSync(
 
   return {
     announceSession(session, refreshTokenAt) {
-      const { accessToken, refreshToken, expiresAt, user } = session
+      const { accessToken, refreshToken, idToken, expiresAt, user } = session
       post({
         v: TAB_PROTOCOL,
         from: tabId,
         type: 'session',
         accessToken,
         refreshToken,
+        idToken,
         expiresAt,
         user,
         refreshTokenAt,

@@ -56,7 +56,6 @@ export interface AuthErrorOptions {
  * - `signIn_rejected`, `refresh_transient`, …: {@link AdapterError}, `<operation>_<kind>`.
  * - `request_timeout`: {@link RequestTimeoutError}.
  * - `sink_failed`: {@link SinkError}.
- * - `cancelled`: {@link CancelledError}.
  * - `invalid_options`: {@link InvalidOptionsError}.
  */
 export type AuthErrorCode =
@@ -69,7 +68,6 @@ export type AuthErrorCode =
   | AdapterErrorCode
   | 'request_timeout'
   | 'sink_failed'
-  | 'cancelled'
   | 'invalid_options'
 
 /**
@@ -279,17 +277,6 @@ export class RequestTimeoutError extends AuthError {
 export class SinkError extends AuthError {
   override readonly code = 'sink_failed'
   override readonly kind = 'sink'
-}
-
-/**
- * The pending call was cancelled by a newer one (a second `signIn`, or `signOut`).
- *
- * @example
- * auth.signIn(a).catch((e) => e instanceof CancelledError) // true once signOut() runs
- */
-export class CancelledError extends AuthError {
-  override readonly code = 'cancelled'
-  override readonly kind = 'state'
 }
 
 /**

@@ -32,6 +32,13 @@ const clientOptionsSchema = z.object({
   ),
   inspect: z.optional(z.union([fn, z.looseObject({ next: z.optional(fn) })])),
   redactInspection: z.optional(z.boolean()),
+  // A function, not `{ origins }`: where the bearer may go is `authFetch.origins`.
+  fetch: z.optional(
+    z.custom<(...args: never[]) => unknown>(
+      (value) => typeof value === 'function',
+      'must be a fetch function; to say where auth.fetch sends the token, use authFetch: { origins }',
+    ),
+  ),
   authFetch: z.optional(
     z.object({
       origins: z.optional(
@@ -39,7 +46,8 @@ const clientOptionsSchema = z.object({
           z.string().check(
             z.refine((value) => {
               try {
-                return new URL(value).origin === value.replace(/\/$/, '')
+                const url = new URL(value)
+                return url.origin !== 'null' && url.pathname === '/' && url.search === '' && url.hash === ''
               } catch {
                 return false
               }

@@ -21,25 +21,30 @@ export function toInvalidSessionError(what: string, error: z.core.$ZodError): In
  * @example
  * const claims = decodeClaims(accessToken) // { sub: 'user-1', exp: 1767225600, ... }
  */
-export function decodeClaims(accessToken: string): Claims {
+export function decodeClaims(accessToken: string, field: 'accessToken' | 'idToken' = 'accessToken'): Claims {
+  const what = field === 'idToken' ? 'ID token' : 'access token'
   let raw: unknown
   try {
     raw = decodeJwt(accessToken)
   } catch (cause) {
-    throw new InvalidSessionError('access token is not a well-formed JWT', {
-      field: 'accessToken',
-      cause,
-    })
+    throw new InvalidSessionError(`${what} is not a well-formed JWT`, { field, cause })
   }
   const parsed = claimsSchema.safeParse(raw)
-  if (!parsed.success) throw toInvalidSessionError('access token claims', parsed.error)
+  if (!parsed.success) throw toInvalidSessionError(`${what} claims`, parsed.error)
   return parsed.data as Claims
 }
+
+// The last instant a JavaScript Date can represent (ECMA-262: 8.64e15 ms after the epoch).
+const LATEST_DATE = 8.64e15
 
 /**
  * Parses what an adapter or the store returned into a {@link Session}: checks the shape with
  * zod, decodes the claims, takes `expiresAt` from `exp` when it is missing, and the user from
  * `sub` when the adapter gave none. Throws {@link InvalidSessionError} naming the bad field.
+ *
+ * With an `idToken` (OIDC) the claims are the ID token's and the access token may be opaque, as
+ * OAuth lets a provider make it; `expiresAt` must then be given, because the ID token's `exp`
+ * says nothing about the access token's lifetime.
  *
  * @example
  * const session = parseSession({ accessToken: jwt, refreshToken: 'r1' })
@@ -48,18 +53,20 @@ export function decodeClaims(accessToken: string): Claims {
 export function parseSession(input: unknown, what = 'session'): Session {
   const parsed = sessionInputSchema.safeParse(input)
   if (!parsed.success) throw toInvalidSessionError(what, parsed.error)
-  const { accessToken, refreshToken, user } = parsed.data
-  const claims = decodeClaims(accessToken)
-  const expiresAt = parsed.data.expiresAt ?? (claims.exp === undefined ? undefined : claims.exp * 1000)
+  const { accessToken, refreshToken, idToken, user } = parsed.data
+  const claims = idToken === undefined ? decodeClaims(accessToken) : decodeClaims(idToken, 'idToken')
+  const tokenExp = idToken === undefined ? claims.exp : undefined
+  const expiresAt = parsed.data.expiresAt ?? (tokenExp === undefined ? undefined : tokenExp * 1000)
   if (expiresAt === undefined) {
     throw new InvalidSessionError(`${what} has no expiresAt and its token has no exp claim`, {
       field: 'expiresAt',
     })
   }
   // `exp: 1e308` is a number, but times a thousand it is Infinity, which no clock reaches and
-  // JSON stores as null; a negative one is no time at all.
-  if (!Number.isFinite(expiresAt) || expiresAt <= 0) {
-    throw new InvalidSessionError(`${what} has an expiry that is not a finite time (${String(expiresAt)})`, {
+  // JSON stores as null; `exp: 1e300` is finite but past the last time a Date can hold; a
+  // negative one is no time at all.
+  if (!Number.isFinite(expiresAt) || expiresAt <= 0 || expiresAt > LATEST_DATE) {
+    throw new InvalidSessionError(`${what} has an expiry that is not a time a clock can reach (${String(expiresAt)})`, {
       field: parsed.data.expiresAt === undefined ? 'accessToken.exp' : 'expiresAt',
     })
   }
@@ -69,7 +76,9 @@ export function parseSession(input: unknown, what = 'session'): Session {
       field: 'user',
     })
   }
-  return { accessToken, refreshToken, expiresAt, user: sessionUser, claims }
+  return idToken === undefined
+    ? { accessToken, refreshToken, expiresAt, user: sessionUser, claims }
+    : { accessToken, refreshToken, idToken, expiresAt, user: sessionUser, claims }
 }
 
 /**

@@ -88,9 +88,11 @@ function isPlainObject(value: object): boolean {
  * and errors are copied with secrets replaced: fields named like tokens or credentials, strings
  * shaped like a JWT, and any token this redactor has seen in the chart. Actor refs become
  * {@link InspectedActorRef} views (one per ref, so inspectors that compare by identity keep
- * working). The chart's definition (`StateNode`, `StateMachine`, guards and other functions) is
- * passed as it is: it holds no session data, and a machine snapshot's methods (`matches`, `can`,
- * `toJSON`) then answer from the redacted copy. Any other class instance is replaced by its
+ * working). The chart's definition is given as data only: the machine as `{ id, config }` with
+ * every function in the config replaced by its name, a state node as `{ id, key, path, type }`;
+ * never the live `StateMachine`, whose implementations read the session store. Functions are
+ * replaced by their names, except a machine snapshot's own `matches`, `hasTag`, `getMeta` and
+ * `toJSON`, which answer from the redacted copy. Any other class instance is replaced by its
  * name, so nothing unknown is handed over by reference.
  *
  * @example
@@ -126,10 +128,12 @@ export function createRedactor(): Redactor {
 
   const copy = (value: unknown, seen: WeakMap<object, unknown>): unknown => {
     if (typeof value === 'string') return redactString(value)
+    if (typeof value === 'function') return `[function ${value.name || 'anonymous'}]`
     if (typeof value !== 'object' || value === null) return value
     if (seen.has(value)) return seen.get(value)
     if (isActorRef(value)) return view(value)
-    if (value instanceof StateNode || value instanceof StateMachine) return value
+    if (value instanceof StateMachine) return machineView(value)
+    if (value instanceof StateNode) return nodeView(value)
     if (Array.isArray(value)) {
       const out: unknown[] = []
       seen.set(value, out)
@@ -164,7 +168,10 @@ export function createRedactor(): Redactor {
     if (!isPlainObject(value)) return `[${(value as object).constructor?.name ?? 'object'}]`
     const out: Record<string, unknown> = {}
     seen.set(value, out)
-    for (const [key, item] of Object.entries(value)) out[key] = field(key, item, seen)
+    for (const [key, item] of Object.entries(value)) {
+      // A machine snapshot's own methods read `this`: on the copy they answer from the copy.
+      out[key] = typeof item === 'function' && SNAPSHOT_METHODS.has(key) ? item : field(key, item, seen)
+    }
     return out
   }
   const field = (key: string, item: unknown, seen: WeakMap<object, unknown>): unknown => {
@@ -175,6 +182,28 @@ export function createRedactor(): Redactor {
   const redact = <T>(value: T): T => {
     learn(value, new Set())
     return copy(value, new WeakMap()) as T
+  }
+
+  // The chart's definition without its implementations: a live `StateMachine` or `StateNode`
+  // leads to `machine.implementations`, whose effects read the session store and can be replaced.
+  const machineViews = new WeakMap<object, object>()
+  const machineView = (machine: { id: string; config: unknown }) => {
+    const known = machineViews.get(machine)
+    if (known) return known
+    const made = Object.freeze({
+      id: machine.id,
+      config: definitionOf(machine.config),
+      toJSON: () => ({ id: machine.id }),
+    })
+    machineViews.set(machine, made)
+    return made
+  }
+  const nodeView = (node: { id: string; key: string; path: string[]; type: string }) => {
+    const known = machineViews.get(node)
+    if (known) return known
+    const made = Object.freeze({ id: node.id, key: node.key, path: [...node.path], type: node.type })
+    machineViews.set(node, made)
+    return made
   }
 
   const view = (ref: ActorRefLike): InspectedActorRef => {
@@ -218,5 +247,20 @@ export function createRedactor(): Redactor {
 // function, which an inspector has no use for.
 function logicConfig(ref: ActorRefLike): unknown {
   const config = ref.logic?.config
-  return typeof config === 'function' ? undefined : config
+  return typeof config === 'function' ? undefined : definitionOf(config)
 }
+
+// A copy of a machine config with every function replaced by its name: guards, actions and
+// invoke inputs are code an inspector has no need to call. Not frozen: Stately's inspector
+// rewrites the definition it is given, and a copy is its to change.
+function definitionOf(config: unknown, seen = new WeakMap<object, unknown>()): unknown {
+  if (typeof config === 'function') return `[function ${config.name || 'anonymous'}]`
+  if (typeof config !== 'object' || config === null) return config
+  if (seen.has(config)) return seen.get(config)
+  const out: Record<string, unknown> | unknown[] = Array.isArray(config) ? [] : {}
+  seen.set(config, out)
+  for (const [key, item] of Object.entries(config)) (out as Record<string, unknown>)[key] = definitionOf(item, seen)
+  return out
+}
+
+const SNAPSHOT_METHODS = new Set(['matches', 'hasTag', 'toJSON', 'getMeta'])

@@ -1,5 +1,5 @@
 import { createClerkExpiry } from './createClerkExpiry.js'
-import { rejected, relabel } from './clerkErrors.js'
+import { endedReason, rejected, relabel } from './clerkErrors.js'
 import {
   AdapterError,
   type AuthOperation,
@@ -7,6 +7,7 @@ import {
   InvalidOptionsError,
   InvalidSessionError,
   type SessionInput,
+  whileNotAborted,
 } from 'authchart'
 import type { ClerkLike, ClerkSessionLike } from './ClerkLike.js'
 import { type ClerkAdapter, type ClerkAdapterOptions, clerkSchema, optionsSchema } from './ClerkAdapterOptions.js'
@@ -18,7 +19,6 @@ import {
   parseClerkToken,
   sessionKeyOf,
 } from './parseClerkSession.js'
-import { raceAbort } from './raceAbort.js'
 import { waitForClerkLoad } from './waitForClerkLoad.js'
 
 // A signal for work several callers share: one caller's abort must not cancel the others' fetch.
@@ -79,7 +79,7 @@ export function createClerkAdapter(clerk: ClerkLike, options: ClerkAdapterOption
   const call = async <T>(operation: AuthOperation, signal: AbortSignal, run: () => Promise<T>): Promise<T> => {
     if (signal.aborted) throw signal.reason
     try {
-      return await raceAbort(run(), signal)
+      return await whileNotAborted(signal, run)
     } catch (error) {
       // An abort is the chart's own doing (a sign-out), not a Clerk failure to classify.
       if (signal.aborted) throw signal.reason
@@ -113,7 +113,11 @@ export function createClerkAdapter(clerk: ClerkLike, options: ClerkAdapterOption
       session.getToken(template === undefined ? { skipCache } : { template, skipCache }),
     )
     const token = parseClerkToken(raw)
-    if (token === null) throw rejected(operation, 'Clerk returned no token; the session has ended')
+    if (token === null) {
+      // A session that ran out (`expired`) says nothing more; one ended on purpose was revoked.
+      const { status } = session
+      throw rejected(operation, `Clerk returned no token; the session has ended (${status})`, endedReason(status))
+    }
     return token
   }
 
@@ -153,7 +157,7 @@ export function createClerkAdapter(clerk: ClerkLike, options: ClerkAdapterOption
       })
       shared.set(key, pending)
     }
-    return raceAbort(pending, signal).catch((error: unknown) => {
+    return whileNotAborted(signal, () => pending).catch((error: unknown) => {
       throw relabel(error, operation)
     })
   }
@@ -180,7 +184,15 @@ export function createClerkAdapter(clerk: ClerkLike, options: ClerkAdapterOption
 
     async refresh(_session, { signal, force }) {
       const found = readSession('refresh')
-      if (found === null) throw rejected('refresh', 'Clerk has no active session (signed out or ended)')
+      // Signed out in Clerk (here, in another tab, or revoked on the server): the session is gone.
+      if (found === null) {
+        const status = clerk.session?.status ?? 'signed out'
+        throw rejected(
+          'refresh',
+          `Clerk has no active session (${status})`,
+          endedReason(clerk.session?.status ?? 'ended'),
+        )
+      }
       if (!force && !stale) return issue(found, { force: false, fresh: false }, signal, 'refresh')
       return issue(found, { force, fresh: true }, signal, 'refresh')
     },

@@ -1,5 +1,5 @@
+import { whileNotAborted } from 'authchart'
 import type { ClerkLike } from './ClerkLike.js'
-import { raceAbort } from './raceAbort.js'
 
 /**
  * Resolves once Clerk has loaded. `@clerk/nextjs` and `@clerk/clerk-react` hand out the Clerk
@@ -26,7 +26,7 @@ export function waitForClerkLoad(clerk: ClerkLike, signal: AbortSignal): Promise
     if (done) unsubscribe()
     else check()
   })
-  return raceAbort(loaded, signal).finally(() => {
+  return whileNotAborted(signal, () => loaded).finally(() => {
     if (!done) {
       done = true
       unsubscribe?.()

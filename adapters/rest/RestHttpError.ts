@@ -14,6 +14,12 @@ export class RestHttpError extends Error {
   readonly status: number
   /** The body's `error` field (`invalid_grant`, ...), when the server sent one. */
   readonly code: string | undefined
+  /**
+   * The body's `reason` (or `error_code`): why the server refused, as a code. The reference
+   * server sends `token_reused`, `family_revoked`, `refresh_token_unknown`,
+   * `refresh_token_expired` or `refresh_token_missing` with its `invalid_grant`.
+   */
+  readonly reason: string | undefined
   /** The body's `error_description` (or `message`), when the server sent one. */
   readonly description: string | undefined
   /** The server's `Retry-After`, in ms from when the response arrived. */
@@ -24,7 +30,12 @@ export class RestHttpError extends Error {
   constructor(
     operation: string,
     status: number,
-    details: { code?: string | undefined; description?: string | undefined; retryAfterMs?: number | undefined } = {},
+    details: {
+      code?: string | undefined
+      reason?: string | undefined
+      description?: string | undefined
+      retryAfterMs?: number | undefined
+    } = {},
   ) {
     const what = [details.code, details.description].filter((part) => part !== undefined).join(': ')
     super(`${operation}: HTTP ${status}${what === '' ? '' : ` ${what}`}`)
@@ -32,6 +43,7 @@ export class RestHttpError extends Error {
     this.operation = operation
     this.status = status
     this.code = details.code
+    this.reason = details.reason
     this.description = details.description
     this.retryAfterMs = details.retryAfterMs
   }

@@ -1,8 +1,7 @@
 import type { AdapterContext, AuthAdapter, AuthUser, Session, SessionInput } from 'authchart'
-import { InvalidOptionsError, InvalidSessionError } from 'authchart'
+import { InvalidOptionsError, InvalidSessionError, parseRetryAfter } from 'authchart'
 import { classifyRestError } from './classifyRestError.js'
 import { createTokenVerifier, type TokenVerificationOptions } from './createTokenVerifier.js'
-import { parseRetryAfter } from './parseRetryAfter.js'
 import { parseTokenResponse, parseUserResponse } from './parseTokenResponse.js'
 import { RestHttpError } from './RestHttpError.js'
 
@@ -53,6 +52,12 @@ export interface RestAdapterOptions extends Partial<TokenVerificationOptions> {
   refreshTokenField?: string
   /** Current time for `expires_in` and verification; pass the client's clock. Default `Date.now`. */
   clock?: { now(): number }
+  /**
+   * How long your server's refresh tokens live, in ms (the reference server: 30 days). A refresh
+   * token younger than this that the server does not know is flagged as a suspected loss of the
+   * server's store (`SessionExpiredError.suspectedStoreLoss`). Default: no limit.
+   */
+  refreshTokenLifetime?: number
 }
 
 /** Credentials are passed through to the login endpoint as they are. */
@@ -113,6 +118,10 @@ export function createRestAdapter(options: RestAdapterOptions): AuthAdapter<Rest
   if (options.baseUrl === undefined || String(options.baseUrl) === '') {
     throw new InvalidOptionsError('createRestAdapter: baseUrl is required')
   }
+  const lifetime = options.refreshTokenLifetime
+  if (lifetime !== undefined && !(typeof lifetime === 'number' && lifetime > 0)) {
+    throw new InvalidOptionsError('createRestAdapter: refreshTokenLifetime must be a positive number of milliseconds')
+  }
   const endpoints = { ...DEFAULT_ENDPOINTS, ...options.endpoints }
   const cookieMode = options.mode === 'cookie'
   const credentials = options.credentials ?? (cookieMode ? 'include' : undefined)
@@ -146,6 +155,7 @@ export function createRestAdapter(options: RestAdapterOptions): AuthAdapter<Rest
     if (!response.ok) {
       throw new RestHttpError(operation, response.status, {
         code: stringField(body, 'error') ?? stringField(body, 'code'),
+        reason: stringField(body, 'reason') ?? stringField(body, 'error_code'),
         description: stringField(body, 'error_description') ?? stringField(body, 'message'),
         retryAfterMs: parseRetryAfter(response.headers, arrivedAt),
       })
@@ -178,6 +188,7 @@ export function createRestAdapter(options: RestAdapterOptions): AuthAdapter<Rest
   return {
     name: 'rest',
     refreshesWithoutToken: cookieMode,
+    ...(options.refreshTokenLifetime === undefined ? {} : { refreshTokenLifetime: options.refreshTokenLifetime }),
     classify: classifyRestError,
 
     async signIn(credentials, { signal }) {
@@ -192,7 +203,11 @@ export function createRestAdapter(options: RestAdapterOptions): AuthAdapter<Rest
 
     async refresh(session, { signal }) {
       if (!cookieMode && session.refreshToken === undefined) {
-        throw new RestHttpError('refresh', 401, { code: 'invalid_grant', description: 'no refresh token held' })
+        throw new RestHttpError('refresh', 401, {
+          code: 'invalid_grant',
+          reason: 'no_refresh_token',
+          description: 'no refresh token held',
+        })
       }
       const { body, arrivedAt } = await request(
         'refresh',
@@ -241,7 +256,7 @@ export function createRestAdapter(options: RestAdapterOptions): AuthAdapter<Rest
               )
               return await toSession('restore', body, arrivedAt, signal)
             } catch (error) {
-              if (classifyRestError(error) === 'rejected' && error instanceof RestHttpError) return null
+              if (error instanceof RestHttpError && classifyRestError(error) !== 'transient') return null
               throw error
             }
           },

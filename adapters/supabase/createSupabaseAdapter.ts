@@ -11,12 +11,12 @@ import {
   InvalidSessionError,
   type Session,
   type SessionInput,
+  whileNotAborted,
 } from 'authchart'
 import { classifySupabaseError } from './classifySupabaseError.js'
 import { parseGoTrueSession, parseGoTrueUser } from './parseGoTrueSession.js'
 import { readGoTrueTransport } from './readGoTrueTransport.js'
 import { refreshGoTrueSession } from './refreshGoTrueSession.js'
-import { whileNotAborted } from './whileNotAborted.js'
 
 /**
  * What `auth.signIn` accepts with the Supabase adapter, typed by supabase-js itself:

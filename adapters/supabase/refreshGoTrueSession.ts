@@ -21,7 +21,8 @@ function retryAfterMs(response: Response): number | undefined {
 /**
  * One `refresh_token` grant against GoTrue, with the caller's `AbortSignal`. Returns the raw
  * JSON body (parsed by the caller); an HTTP failure becomes an {@link AdapterError} classified
- * from its status and GoTrue error code, carrying `Retry-After`. Network failures and aborts
+ * from its status and GoTrue error code (with the rejection reason the code names), carrying
+ * `Retry-After`. Network failures and aborts
  * reject as `fetch` rejects. No retry happens here: retrying is the chart's job.
  *
  * @example
@@ -42,10 +43,13 @@ export async function refreshGoTrueSession(
   const body: unknown = await response.json().catch((cause: unknown) => ({ unreadable: cause }))
   const code = stringField(body, 'error_code', 'code', 'error')
   const detail = { status: response.status, code }
-  const kind = classifySupabaseError(detail)
+  const classified = classifySupabaseError(detail)
+  const kind = classified === 'transient' ? 'transient' : 'rejected'
+  const reason = typeof classified === 'object' ? classified.reason : undefined
   throw new AdapterError('refresh', kind, {
     cause: detail,
+    reason,
     retryAfterMs: retryAfterMs(response),
-    message: `refresh failed (${kind}): GoTrue answered ${response.status}${code === undefined ? '' : ` ${code}`}`,
+    message: `refresh failed (${kind}${reason === undefined ? '' : `, ${reason}`}): GoTrue answered ${response.status}${code === undefined ? '' : ` ${code}`}`,
   })
 }

@@ -21,7 +21,7 @@ const authchartSources: Plugin = {
 export type DemoAssets = ReadonlyMap<string, { contentType: string; body: Uint8Array }>
 
 /**
- * Bundles the two demo pages with esbuild into memory: nothing is written, so a fresh clone
+ * Bundles the demo pages with esbuild into memory: nothing is written, so a fresh clone
  * needs no build step before `npm run demo`.
  *
  * @example
@@ -33,6 +33,8 @@ export async function bundlePages(): Promise<DemoAssets> {
     entryPoints: {
       react: fileURLToPath(new URL('./pages/react.tsx', import.meta.url)),
       vanilla: fileURLToPath(new URL('./pages/vanilla.ts', import.meta.url)),
+      oidc: fileURLToPath(new URL('./pages/oidc.ts', import.meta.url)),
+      oidcClientTs: fileURLToPath(new URL('./pages/oidcClientTs.ts', import.meta.url)),
     },
     bundle: true,
     write: false,

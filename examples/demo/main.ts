@@ -18,7 +18,7 @@ const demo = await startDemo({
   accessTokenTtl: number(values['access-token-ttl']) ?? 30,
   dataDir: values['data-dir'],
 })
-process.stdout.write(`authchart demo: ${demo.url}  (vanilla JS: ${demo.url}vanilla)\n`)
+process.stdout.write(`authchart demo: ${demo.url}  (vanilla JS: ${demo.url}vanilla, OIDC: ${demo.url}oidc)\n`)
 process.stdout.write('sign in as ada@example.com / lovelace or grace@example.com / hopper; Ctrl-C stops\n')
 
 let stopping = false

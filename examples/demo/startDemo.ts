@@ -3,6 +3,7 @@ import { createServer, request, type IncomingMessage, type ServerResponse } from
 import type { AddressInfo } from 'node:net'
 import { bundlePages } from './bundlePages.js'
 import { startRestServer, type RestServer } from '../rest-server/startRestServer.js'
+import { type OidcProviderFixture, startOidcProvider } from '../oidc-provider/startOidcProvider.js'
 
 export interface DemoOptions {
   /** Port of the page and API origin. Default 0: a free port. */
@@ -21,6 +22,10 @@ export interface DemoOptions {
    * Default 0: forwarded at once.
    */
   refreshDelayMs?: number
+  /** Access token lifetime of the OIDC page's provider, in seconds. Default 30. */
+  oidcAccessTokenTtl?: number
+  /** The OIDC page client's `refreshMargin`, in ms. Default: the client's own. */
+  oidcRefreshMargin?: number
 }
 
 /** One request that went through to the REST server, as the demo server saw it. */
@@ -44,6 +49,8 @@ export interface Demo {
   requests(): readonly ProxiedRequest[]
   /** How many requests of one kind reached the REST server, e.g. `count('POST /auth/refresh')`. */
   count(route: string): number
+  /** The OpenID Provider the OIDC page signs in with (oidc-provider on its own port of 127.0.0.1). */
+  oidc: OidcProviderFixture
   /** Closes the REST server and starts it again on the same store and port. */
   restartRestServer(): Promise<void>
   close(): Promise<void>
@@ -66,10 +73,12 @@ const API = /^\/(auth\/|\.well-known\/|healthz$)/
  */
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
-  const [assets, reactHtml, vanillaHtml, css] = await Promise.all([
+  const [assets, reactHtml, vanillaHtml, oidcHtml, oidcClientTsHtml, css] = await Promise.all([
     bundlePages(),
     pageFile('react.html'),
     pageFile('vanilla.html'),
+    pageFile('oidc.html'),
+    pageFile('oidcClientTs.html'),
     pageFile('style.css'),
   ])
   const restOptions = {
@@ -78,6 +87,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     log: (line: string) => log(`rest-server: ${line}`),
   }
   let rest: RestServer = await startRestServer(restOptions)
+  const oidc = await startOidcProvider({
+    accessTokenTtl: options.oidcAccessTokenTtl ?? 30,
+    redirectUris: ['http://127.0.0.1/oidc', 'http://localhost/oidc', 'http://127.0.0.1/oidc-client-ts'],
+    postLogoutRedirectUris: ['http://127.0.0.1/oidc', 'http://localhost/oidc', 'http://127.0.0.1/oidc-client-ts'],
+    log: (line) => log(`oidc-provider: ${line}`),
+  })
   let restarting: Promise<void> | undefined
   const seen: ProxiedRequest[] = []
   const startedAt = performance.now()
@@ -174,6 +189,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     if (API.test(path)) return proxy(req, res, path)
     if (route === 'GET /' || route === 'GET /react') return send(res, 200, 'text/html; charset=utf-8', reactHtml)
     if (route === 'GET /vanilla') return send(res, 200, 'text/html; charset=utf-8', vanillaHtml)
+    if (route === 'GET /oidc') return send(res, 200, 'text/html; charset=utf-8', oidcHtml)
+    if (route === 'GET /oidc-client-ts') return send(res, 200, 'text/html; charset=utf-8', oidcClientTsHtml)
+    if (route === 'GET /demo/oidc-config')
+      return sendJson(res, 200, {
+        issuer: oidc.issuer,
+        clientId: oidc.clientId,
+        refreshMargin: options.oidcRefreshMargin ?? null,
+      })
     if (route === 'GET /assets/style.css') return send(res, 200, 'text/css; charset=utf-8', css)
     const asset = req.method === 'GET' && path.startsWith('/assets/') ? assets.get(path.slice(8)) : undefined
     if (asset) return send(res, 200, asset.contentType, asset.body)
@@ -201,6 +224,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     })
   } catch (error) {
     await rest.close()
+    await oidc.close()
     throw error
   }
   const { port, address } = server.address() as AddressInfo
@@ -208,6 +232,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   return {
     url: `http://${address}:${port}/`,
     port,
+    oidc,
     requests: () => seen,
     count: (route) => seen.filter((r) => `${r.method} ${r.path}` === route).length,
     restartRestServer,
@@ -220,6 +245,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         })
         await restarting
         await rest.close()
+        await oidc.close()
       })()
       return closing
     },

@@ -18,7 +18,10 @@ interface Family {
 export function createMemoryStore(): RefreshTokenStore {
   let key: StoredSigningKey | null = null
   const families = new Map<string, Family>()
-  const tokens = new Map<string, { familyId: string; expiresAt: number; rotated: boolean }>()
+  const tokens = new Map<
+    string,
+    { familyId: string; expiresAt: number; rotatedAt: number | null; next?: { tokenHash: string; sealed: string } }
+  >()
   const claims = new Map<string, Record<string, unknown>>()
 
   return {
@@ -35,20 +38,26 @@ export function createMemoryStore(): RefreshTokenStore {
         expiresAt: family.expiresAt,
         revoked: null,
       })
-      tokens.set(family.tokenHash, { familyId: family.familyId, expiresAt: family.expiresAt, rotated: false })
+      tokens.set(family.tokenHash, { familyId: family.familyId, expiresAt: family.expiresAt, rotatedAt: null })
     },
-    async rotate(tokenHash, next, now): Promise<RotateOutcome> {
+    async rotate(tokenHash, next, now, reuseIntervalMs): Promise<RotateOutcome> {
       const token = tokens.get(tokenHash)
       const family = token && families.get(token.familyId)
       if (!token || !family) return { status: 'unknown' }
       if (family.revoked !== null) return { status: 'revoked', reason: family.revoked }
-      if (token.rotated) {
+      if (token.rotatedAt !== null) {
+        const successor = token.next && tokens.get(token.next.tokenHash)
+        if (token.next && successor?.rotatedAt === null && now < token.rotatedAt + reuseIntervalMs) {
+          const { familyId } = token
+          return { status: 'replayed', familyId, userId: family.userId, email: family.email, sealed: token.next.sealed }
+        }
         family.revoked = 'reuse'
         return { status: 'reused', familyId: token.familyId }
       }
       if (token.expiresAt <= now) return { status: 'expired' }
-      token.rotated = true
-      tokens.set(next.tokenHash, { familyId: token.familyId, expiresAt: next.expiresAt, rotated: false })
+      token.rotatedAt = now
+      token.next = { tokenHash: next.tokenHash, sealed: next.sealed }
+      tokens.set(next.tokenHash, { familyId: token.familyId, expiresAt: next.expiresAt, rotatedAt: null })
       family.expiresAt = Math.max(family.expiresAt, next.expiresAt)
       return { status: 'rotated', familyId: token.familyId, userId: family.userId, email: family.email }
     },

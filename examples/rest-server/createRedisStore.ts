@@ -2,20 +2,29 @@ import { createClient } from 'redis'
 import type { RefreshTokenStore, RotateOutcome } from './RefreshTokenStore.js'
 
 // Runs inside Redis, so check-and-spend is one atomic step even with many server instances.
-// KEYS: the presented token, the next token. ARGV: key prefix, now, next expiry (ms).
+// KEYS: the presented token, the next token. ARGV: key prefix, now, next expiry (ms), the next
+// token sealed under the presented one, the reuse interval (ms), the next token's hash.
+// A spent token within the interval whose successor is unspent gets that successor back (its
+// answer was lost); any other spent token is reuse and revokes the family.
 const ROTATE = `
-local t = redis.call('HMGET', KEYS[1], 'family', 'exp', 'rotated')
+local t = redis.call('HMGET', KEYS[1], 'family', 'exp', 'rotated', 'next', 'sealed')
 if not t[1] then return {'unknown'} end
 local fkey = ARGV[1] .. 'family:' .. t[1]
 local f = redis.call('HMGET', fkey, 'user', 'email', 'revoked')
 if not f[1] then return {'unknown'} end
 if f[3] then return {'revoked', f[3]} end
 if t[3] then
+  if t[4] and t[5] and tonumber(ARGV[2]) < tonumber(t[3]) + tonumber(ARGV[5]) then
+    local nkey = ARGV[1] .. 'rt:' .. t[4]
+    if redis.call('EXISTS', nkey) == 1 and not redis.call('HGET', nkey, 'rotated') then
+      return {'replayed', t[1], f[1], f[2], t[5]}
+    end
+  end
   redis.call('HSET', fkey, 'revoked', 'reuse', 'revoked_at', ARGV[2])
   return {'reused', t[1]}
 end
 if tonumber(t[2]) <= tonumber(ARGV[2]) then return {'expired'} end
-redis.call('HSET', KEYS[1], 'rotated', ARGV[2])
+redis.call('HSET', KEYS[1], 'rotated', ARGV[2], 'next', ARGV[6], 'sealed', ARGV[4])
 redis.call('HSET', KEYS[2], 'family', t[1], 'exp', ARGV[3])
 redis.call('PEXPIREAT', KEYS[2], ARGV[3])
 if tonumber(redis.call('HGET', fkey, 'exp')) < tonumber(ARGV[3]) then
@@ -101,13 +110,14 @@ export async function createRedisStore(url: string, options: RedisStoreOptions =
         .pExpireAt(tokenKey(family.tokenHash), family.expiresAt)
         .exec()
     },
-    async rotate(tokenHash, next, now): Promise<RotateOutcome> {
+    async rotate(tokenHash, next, now, reuseIntervalMs): Promise<RotateOutcome> {
       const reply = (await client.eval(ROTATE, {
         keys: [tokenKey(tokenHash), tokenKey(next.tokenHash)],
-        arguments: [prefix, String(now), String(next.expiresAt)],
+        arguments: [prefix, String(now), String(next.expiresAt), next.sealed, String(reuseIntervalMs), next.tokenHash],
       })) as string[]
-      const [status, a = '', b = '', c = ''] = reply
+      const [status, a = '', b = '', c = '', d = ''] = reply
       if (status === 'rotated') return { status, familyId: a, userId: b, email: c }
+      if (status === 'replayed') return { status, familyId: a, userId: b, email: c, sealed: d }
       if (status === 'reused') return { status, familyId: a }
       if (status === 'revoked') return { status, reason: a }
       if (status === 'expired') return { status }

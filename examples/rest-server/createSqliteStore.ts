@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import type { NewFamily, RefreshTokenStore, RotateOutcome, StoredSigningKey } from './RefreshTokenStore.js'
+import type { NewFamily, NextToken, RefreshTokenStore, RotateOutcome, StoredSigningKey } from './RefreshTokenStore.js'
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS signing_keys (kid TEXT PRIMARY KEY, private_jwk TEXT NOT NULL, created_at INTEGER NOT NULL);
@@ -11,16 +11,22 @@ CREATE TABLE IF NOT EXISTS families (
 );
 CREATE TABLE IF NOT EXISTS refresh_tokens (
   hash TEXT PRIMARY KEY, family_id TEXT NOT NULL REFERENCES families(id),
-  expires_at INTEGER NOT NULL, rotated_at INTEGER
+  expires_at INTEGER NOT NULL, rotated_at INTEGER, successor_hash TEXT, successor_sealed TEXT
 );
 CREATE INDEX IF NOT EXISTS refresh_tokens_family ON refresh_tokens(family_id);
 CREATE TABLE IF NOT EXISTS user_claims (user_id TEXT PRIMARY KEY, claims TEXT NOT NULL);
 `
 
+// Columns added after the first release: a data dir from then is upgraded in place on start.
+const ADDED_COLUMNS = ['successor_hash TEXT', 'successor_sealed TEXT']
+
 interface TokenRow {
   family_id: string
   expires_at: number
   rotated_at: number | null
+  successor_sealed: string | null
+  /** 1 when the token this one was rotated into exists and is unspent. */
+  successor_live: 0 | 1
   user_id: string
   email: string
   revoked_at: number | null
@@ -47,32 +53,51 @@ export function createSqliteStore(dataDir: string): RefreshTokenStore {
   db.pragma('busy_timeout = 5000')
   db.pragma('foreign_keys = ON')
   db.exec(SCHEMA)
+  const columns = new Set(
+    db
+      .prepare<[], { name: string }>('PRAGMA table_info(refresh_tokens)')
+      .all()
+      .map((column) => column.name),
+  )
+  for (const column of ADDED_COLUMNS) {
+    if (!columns.has(column.split(' ')[0] ?? '')) db.exec(`ALTER TABLE refresh_tokens ADD COLUMN ${column}`)
+  }
   // Spent tokens are kept until they expire, so their reuse is still recognised; after that
   // they, and families with no live token, can go.
   db.prepare('DELETE FROM refresh_tokens WHERE expires_at < ?').run(Date.now())
   db.prepare('DELETE FROM families WHERE expires_at < ?').run(Date.now())
 
   const findToken = db.prepare<[string], TokenRow>(`
-    SELECT t.family_id, t.expires_at, t.rotated_at, f.user_id, f.email, f.revoked_at, f.revoked_reason
-    FROM refresh_tokens t JOIN families f ON f.id = t.family_id WHERE t.hash = ?`)
+    SELECT t.family_id, t.expires_at, t.rotated_at, t.successor_sealed,
+      (s.hash IS NOT NULL AND s.rotated_at IS NULL) AS successor_live, f.user_id, f.email, f.revoked_at, f.revoked_reason
+    FROM refresh_tokens t JOIN families f ON f.id = t.family_id
+    LEFT JOIN refresh_tokens s ON s.hash = t.successor_hash WHERE t.hash = ?`)
   const insertToken = db.prepare('INSERT INTO refresh_tokens (hash, family_id, expires_at) VALUES (?, ?, ?)')
-  const spendToken = db.prepare('UPDATE refresh_tokens SET rotated_at = ? WHERE hash = ?')
+  const spendToken = db.prepare(
+    'UPDATE refresh_tokens SET rotated_at = ?, successor_hash = ?, successor_sealed = ? WHERE hash = ?',
+  )
   const extendFamily = db.prepare('UPDATE families SET expires_at = MAX(expires_at, ?) WHERE id = ?')
   const revoke = db.prepare(
     'UPDATE families SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL',
   )
 
   const rotate = db.transaction(
-    (tokenHash: string, next: { tokenHash: string; expiresAt: number }, now: number): RotateOutcome => {
+    (tokenHash: string, next: NextToken, now: number, reuseIntervalMs: number): RotateOutcome => {
       const row = findToken.get(tokenHash)
       if (!row) return { status: 'unknown' }
       if (row.revoked_at !== null) return { status: 'revoked', reason: row.revoked_reason ?? 'revoked' }
       if (row.rotated_at !== null) {
+        // Within the interval and with its successor unspent, this is a retry whose answer was
+        // lost: hand the same successor out again. Anything else is reuse.
+        const sealed = row.successor_sealed
+        if (sealed !== null && row.successor_live === 1 && now < row.rotated_at + reuseIntervalMs) {
+          return { status: 'replayed', familyId: row.family_id, userId: row.user_id, email: row.email, sealed }
+        }
         revoke.run(now, 'reuse', row.family_id)
         return { status: 'reused', familyId: row.family_id }
       }
       if (row.expires_at <= now) return { status: 'expired' }
-      spendToken.run(now, tokenHash)
+      spendToken.run(now, next.tokenHash, next.sealed, tokenHash)
       insertToken.run(next.tokenHash, row.family_id, next.expiresAt)
       extendFamily.run(next.expiresAt, row.family_id)
       return { status: 'rotated', familyId: row.family_id, userId: row.user_id, email: row.email }
@@ -109,8 +134,8 @@ export function createSqliteStore(dataDir: string): RefreshTokenStore {
     async createFamily(family) {
       createFamily(family)
     },
-    async rotate(tokenHash, next, now) {
-      return rotate.immediate(tokenHash, next, now)
+    async rotate(tokenHash, next, now, reuseIntervalMs) {
+      return rotate.immediate(tokenHash, next, now, reuseIntervalMs)
     },
     async familyOf(tokenHash) {
       return findToken.get(tokenHash)?.family_id ?? null

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import {
   type CryptoKey,
   calculateJwkThumbprint,
@@ -9,7 +9,9 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose'
+import { createPasswordStore } from './createPasswordStore.js'
 import type { RefreshTokenStore } from './RefreshTokenStore.js'
+import { openSealedRefreshToken, sealRefreshToken } from './sealRefreshToken.js'
 
 /** What login and refresh answer with. */
 export interface TokenSet {
@@ -17,11 +19,25 @@ export interface TokenSet {
   refreshToken: string
   expiresIn: number
   user: { id: string; email: string }
+  /** A retry within the reuse interval: the refresh token is the one the first answer carried. */
+  replayed?: boolean
 }
+
+/**
+ * Why a refresh was refused, as a stable code (the `reason` of the 401 body):
+ * - `refresh_token_unknown`: never issued, or forgotten (a store that did not survive: seed 002)
+ * - `refresh_token_expired`: older than the refresh-token lifetime
+ * - `token_reused`: a spent token came back outside the reuse interval; its family is revoked
+ * - `family_revoked`: the token's family was revoked (signed out, or an earlier reuse)
+ * - `refresh_token_missing`: the request carried no refresh token (no body field, no cookie)
+ */
+export type RefusalReason =
+  'refresh_token_unknown' | 'refresh_token_expired' | 'token_reused' | 'family_revoked' | 'refresh_token_missing'
 
 /** Why a refresh was refused; `description` is safe to show and to log. */
 export interface RefreshRefusal {
   error: 'invalid_grant'
+  reason: RefusalReason
   description: string
 }
 
@@ -35,6 +51,11 @@ export interface TokenServiceOptions {
   refreshTokenTtl: number
   /** email → password. */
   users: Record<string, string>
+  /**
+   * Seconds after a rotation during which the spent token, presented again, gets the same
+   * successor back instead of revoking its family (its answer was lost). 0 turns it off.
+   */
+  reuseInterval: number
   now?: () => number
 }
 
@@ -60,13 +81,14 @@ export const hashToken = (token: string) => sha256(token).toString('base64url')
 export const userIdFor = (email: string) => `user_${sha256(email.trim().toLowerCase()).toString('hex').slice(0, 16)}`
 
 /**
- * The reference server's token logic, without HTTP: password check, ES256 access tokens signed
- * with the store's persisted key, refresh-token rotation with reuse detection (OAuth 2.0
- * security BCP: presenting a spent token revokes its whole family), logout and custom claims.
+ * The reference server's token logic, without HTTP: password check (scrypt), ES256 access
+ * tokens signed with the store's persisted key, refresh-token rotation with reuse detection
+ * (OAuth 2.0 security BCP: presenting a spent token revokes its whole family) and a reuse
+ * interval for retries whose answer was lost, logout and custom claims.
  *
  * @example
  * const tokens = await createTokenService({ store, issuer: 'authchart-rest-server', audience: 'authchart',
- *   accessTokenTtl: 900, refreshTokenTtl: 30 * 86_400, users: { 'ada@example.com': 'lovelace' } })
+ *   accessTokenTtl: 900, refreshTokenTtl: 30 * 86_400, reuseInterval: 10, users: { 'ada@example.com': 'lovelace' } })
  * const set = await tokens.login('ada@example.com', 'lovelace')
  */
 export async function createTokenService(options: TokenServiceOptions) {
@@ -74,9 +96,8 @@ export async function createTokenService(options: TokenServiceOptions) {
   const now = options.now ?? Date.now
   const signing = await loadSigningKey(store)
 
-  const passwords = new Map(
-    Object.entries(options.users).map(([email, password]) => [email.toLowerCase(), sha256(password)]),
-  )
+  const passwords = await createPasswordStore(options.users)
+  const reuseIntervalMs = options.reuseInterval * 1000
 
   const accessToken = async (userId: string, email: string, familyId: string) => {
     const custom = Object.fromEntries(
@@ -108,11 +129,7 @@ export async function createTokenService(options: TokenServiceOptions) {
 
     /** Returns the tokens of a new session, or `null` for wrong credentials. */
     async login(email: string, password: string): Promise<TokenSet | null> {
-      const expected = passwords.get(email.toLowerCase())
-      const given = sha256(password)
-      // Compare even for an unknown email, so timing does not tell which emails exist.
-      const match = timingSafeEqual(expected ?? sha256(randomUUID()), given) && expected !== undefined
-      if (!match) return null
+      if (!(await passwords.verify(email, password))) return null
       const userId = userIdFor(email)
       const familyId = randomUUID()
       const refreshToken = newRefreshToken()
@@ -126,37 +143,52 @@ export async function createTokenService(options: TokenServiceOptions) {
       return tokenSet(userId, email, familyId, refreshToken)
     },
 
-    /** Rotates a refresh token: new tokens, or the reason it was refused. */
+    /**
+     * Rotates a refresh token: new tokens, or the reason it was refused. Within the reuse
+     * interval a retry of the same token gets the same successor and a fresh access token.
+     */
     async refresh(refreshToken: string): Promise<TokenSet | RefreshRefusal> {
       const next = newRefreshToken()
       const outcome = await store.rotate(
         hashToken(refreshToken),
-        { tokenHash: hashToken(next), expiresAt: now() + options.refreshTokenTtl * 1000 },
+        {
+          tokenHash: hashToken(next),
+          expiresAt: now() + options.refreshTokenTtl * 1000,
+          sealed: sealRefreshToken(next, refreshToken),
+        },
         now(),
+        reuseIntervalMs,
       )
+      const refuse = (reason: RefusalReason, description: string): RefreshRefusal => ({
+        error: 'invalid_grant',
+        reason,
+        description,
+      })
       switch (outcome.status) {
         case 'rotated':
           return tokenSet(outcome.userId, outcome.email, outcome.familyId, next)
+        case 'replayed': {
+          // Throws (a 503) if the store's value does not open under this token: corrupt data is
+          // an outage, not a verdict on the session.
+          const successor = openSealedRefreshToken(outcome.sealed, refreshToken)
+          return { ...(await tokenSet(outcome.userId, outcome.email, outcome.familyId, successor)), replayed: true }
+        }
         case 'unknown':
-          return {
-            error: 'invalid_grant',
-            description: 'refresh token not found: the session is unknown to the server',
-          }
+          return refuse('refresh_token_unknown', 'refresh token not found: the session is unknown to the server')
         case 'expired':
-          return { error: 'invalid_grant', description: 'refresh token expired' }
+          return refuse('refresh_token_expired', 'refresh token expired')
         case 'reused':
-          return {
-            error: 'invalid_grant',
-            description: 'refresh token reuse detected: it was already rotated, so its session was revoked',
-          }
+          return refuse(
+            'token_reused',
+            'refresh token reuse detected: it was already rotated, so its session was revoked',
+          )
         case 'revoked':
-          return {
-            error: 'invalid_grant',
-            description:
-              outcome.reason === 'reuse'
-                ? 'session revoked after refresh token reuse was detected'
-                : `session revoked (${outcome.reason})`,
-          }
+          return refuse(
+            'family_revoked',
+            outcome.reason === 'reuse'
+              ? 'session revoked after refresh token reuse was detected'
+              : `session revoked (${outcome.reason})`,
+          )
       }
     },
 
@@ -168,7 +200,12 @@ export async function createTokenService(options: TokenServiceOptions) {
 
     /** Verifies an access token (signature, issuer, audience, expiry, session not revoked). */
     async authenticate(token: string): Promise<{ userId: string; email: string; familyId: string } | null> {
-      const verified = await jwtVerify(token, signing.publicKey, { issuer, audience, algorithms: ['ES256'] }).then(
+      const verified = await jwtVerify(token, signing.publicKey, {
+        issuer,
+        audience,
+        algorithms: ['ES256'],
+        currentDate: new Date(now()),
+      }).then(
         (result) => result.payload,
         () => null,
       )

@@ -1,37 +1,23 @@
-import { parseArgs } from 'node:util'
+import { HELP_HINT, parseRestServerArgs } from './parseRestServerArgs.js'
 import { startRestServer } from './startRestServer.js'
 
-// The reference auth server as a process: `node --import tsx examples/rest-server/main.ts`.
-// With no configuration it keeps its state in SQLite under .data/rest-server and listens on
-// 127.0.0.1:8787. REDIS_URL (or --redis-url) switches to Redis; --ephemeral to memory.
+// The reference auth server as a process: `npm run rest-server -- --help` lists its flags, each
+// with its environment variable and default (the table in restServerFlags.ts). With no
+// configuration it keeps its state in SQLite under .data/rest-server and listens on
+// 127.0.0.1:8787.
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'data-dir': { type: 'string' },
-    'redis-url': { type: 'string' },
-    ephemeral: { type: 'boolean', default: false },
-    'allow-origin': { type: 'string', multiple: true },
-    'access-token-ttl': { type: 'string' },
-    // A parent that spawned us with a stdin pipe (a test) ends us by dying, even if it crashed.
-    'exit-on-stdin-end': { type: 'boolean', default: false },
-  },
-})
+const args = parseRestServerArgs(process.argv.slice(2), process.env)
+if (args.kind === 'help') {
+  process.stdout.write(args.text)
+  process.exit(0)
+}
+if (args.kind === 'usageError') {
+  // A mistake on the command line is the user's to fix: one line and the hint, no stack trace.
+  process.stderr.write(`${args.message}\n${HELP_HINT}\n`)
+  process.exit(2)
+}
 
-// An empty variable (`REDIS_URL=`) means unset, as in a shell.
-const text = (value: string | undefined) => (value === undefined || value === '' ? undefined : value)
-const number = (value: string | undefined) => (text(value) === undefined ? undefined : Number(value))
-
-const server = await startRestServer({
-  port: number(values.port ?? process.env.PORT) ?? 8787,
-  host: text(values.host ?? process.env.HOST),
-  dataDir: text(values['data-dir'] ?? process.env.DATA_DIR),
-  redisUrl: text(values['redis-url'] ?? process.env.REDIS_URL),
-  ephemeral: values.ephemeral,
-  allowedOrigins: values['allow-origin'] ?? text(process.env.ALLOWED_ORIGINS)?.split(','),
-  accessTokenTtl: number(values['access-token-ttl'] ?? process.env.ACCESS_TOKEN_TTL),
-})
+const server = await startRestServer(args.options)
 process.stdout.write(`rest-server listening on ${server.url} (store: ${server.storeKind})\n`)
 process.stdout.write('demo users: ada@example.com / lovelace, grace@example.com / hopper\n')
 
@@ -50,6 +36,6 @@ const stop = (why: string) => {
 }
 process.on('SIGTERM', () => stop('SIGTERM'))
 process.on('SIGINT', () => stop('SIGINT'))
-if (values['exit-on-stdin-end']) {
+if (args.exitOnStdinEnd) {
   process.stdin.on('end', () => stop('stdin closed')).resume()
 }

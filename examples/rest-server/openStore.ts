@@ -22,7 +22,8 @@ export const EPHEMERAL_WARNING = [
   '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
   '!! WARNING: --ephemeral: refresh tokens and the signing key live in process memory only.',
   '!! Every restart of this server signs every user out: their refresh tokens become unknown',
-  '!! and their access tokens stop verifying. This is the bug of seed 002. Never deploy it.',
+  '!! and their access tokens stop verifying: users are logged out after every deploy. Never',
+  '!! deploy it.',
   '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
   '',
 ].join('\n')

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import * as z from 'zod/mini'
-import { createTokenService, type TokenService, type TokenSet } from './createTokenService.js'
+import { createTokenService, type RefreshRefusal, type TokenService, type TokenSet } from './createTokenService.js'
 import { openStore, type StoreChoice } from './openStore.js'
 
 export interface RestServerOptions extends StoreChoice {
@@ -17,6 +17,13 @@ export interface RestServerOptions extends StoreChoice {
   accessTokenTtl?: number
   /** Refresh token lifetime in seconds. Default 30 days. */
   refreshTokenTtl?: number
+  /**
+   * Seconds after a rotation during which the spent refresh token, presented again, gets the
+   * same successor back instead of revoking its family: the client never got the rotation's
+   * answer (a dropped connection, a crash) and is retrying. Default 10, as GoTrue's
+   * `GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL`; 0 turns it off.
+   */
+  reuseInterval?: number
   /** email → password. Default: `ada@example.com` / `lovelace` and `grace@example.com` / `hopper`. */
   users?: Record<string, string>
   /** Origins allowed to call with credentials (a browser app on another port). Default none. */
@@ -25,6 +32,8 @@ export interface RestServerOptions extends StoreChoice {
   secureCookies?: boolean
   /** Where log lines go; they never contain tokens. Default stderr. */
   log?: (line: string) => void
+  /** The server's time, for tests on fake time. Default `Date`. */
+  clock?: { now(): number }
 }
 
 export interface RestServer {
@@ -40,6 +49,8 @@ export const DEMO_USERS: Record<string, string> = {
   'ada@example.com': 'lovelace',
   'grace@example.com': 'hopper',
 }
+
+export const DEFAULT_REUSE_INTERVAL = 10
 
 export const REFRESH_COOKIE = 'authchart_refresh'
 const COOKIE_HEADER = 'x-refresh-token-delivery'
@@ -81,6 +92,16 @@ function readBody(req: IncomingMessage): Promise<unknown> {
   })
 }
 
+// A cross-site form or `fetch` without CORS can only send text/plain, form-encoded or multipart
+// bodies ("simple" requests, no preflight). Requiring JSON makes the browser ask first, so a
+// page on another origin cannot log a visitor in or spend their refresh token.
+function requireJson(req: IncomingMessage) {
+  const type = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase()
+  if (type !== 'application/json') {
+    throw new HttpFailure(415, 'invalid_request', 'Content-Type must be application/json')
+  }
+}
+
 function parse<T>(schema: z.ZodMiniType<T>, value: unknown): T {
   const result = schema.safeParse(value)
   if (!result.success) {
@@ -107,7 +128,9 @@ function bearer(req: IncomingMessage): string | undefined {
 /**
  * Starts the reference auth server: `POST /auth/login`, `POST /auth/refresh`, `GET /auth/me`,
  * `POST /auth/logout`, `POST /auth/claims` and `GET /.well-known/jwks.json`. Access tokens are
- * ES256 JWTs; refresh tokens rotate on every use, and reusing a spent one revokes its family.
+ * ES256 JWTs; refresh tokens rotate on every use, and reusing a spent one revokes its family,
+ * unless it comes back within `reuseInterval` while its successor is unspent (a lost answer):
+ * then it gets that successor again. Login and refresh take JSON only (415 otherwise).
  * State lives in SQLite under `dataDir` unless `redisUrl` or `ephemeral` says otherwise, so a
  * restart signs nobody out. Binds 127.0.0.1 on a free port unless told otherwise.
  *
@@ -119,6 +142,11 @@ function bearer(req: IncomingMessage): string | undefined {
  */
 export async function startRestServer(options: RestServerOptions = {}): Promise<RestServer> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
+  const { clock } = options
+  const reuseInterval = options.reuseInterval ?? DEFAULT_REUSE_INTERVAL
+  if (!Number.isFinite(reuseInterval) || reuseInterval < 0) {
+    throw new RangeError(`rest-server: reuseInterval must be a number of seconds >= 0, got ${reuseInterval}`)
+  }
   const store = await openStore(options, log)
   let tokens: TokenService
   try {
@@ -129,6 +157,8 @@ export async function startRestServer(options: RestServerOptions = {}): Promise<
       accessTokenTtl: options.accessTokenTtl ?? 900,
       refreshTokenTtl: options.refreshTokenTtl ?? 30 * 86_400,
       users: options.users ?? DEMO_USERS,
+      reuseInterval,
+      ...(clock ? { now: () => clock.now() } : {}),
     })
   } catch (error) {
     await store.close()
@@ -186,6 +216,7 @@ export async function startRestServer(options: RestServerOptions = {}): Promise<
 
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
     'POST /auth/login': async (req, res) => {
+      requireJson(req)
       const { email, password } = parse(loginSchema, await readBody(req))
       const set = await tokens.login(email, password)
       if (!set) throw new HttpFailure(401, 'invalid_credentials', 'wrong email or password')
@@ -193,19 +224,23 @@ export async function startRestServer(options: RestServerOptions = {}): Promise<
       sendTokens(req, res, set)
     },
     'POST /auth/refresh': async (req, res) => {
+      requireJson(req)
       const token = await presentedRefreshToken(req)
-      if (token === undefined) throw new HttpFailure(401, 'invalid_grant', 'no refresh token presented')
-      const result = await tokens.refresh(token)
+      const result: TokenSet | RefreshRefusal =
+        token === undefined
+          ? { error: 'invalid_grant', reason: 'refresh_token_missing', description: 'no refresh token presented' }
+          : await tokens.refresh(token)
       if ('error' in result) {
-        log(`refresh refused: ${result.description}`)
+        log(`refresh refused: ${result.reason}: ${result.description}`)
         send(
           res,
           401,
-          { error: result.error, error_description: result.description },
+          { error: result.error, reason: result.reason, error_description: result.description },
           wantsCookie(req) ? clearCookie : {},
         )
         return
       }
+      if (result.replayed) log(`refresh replayed within the reuse interval user=${result.user.id}`)
       sendTokens(req, res, result)
     },
     'GET /auth/me': async (req, res) => {

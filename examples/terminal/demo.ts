@@ -85,7 +85,7 @@ const fresh = auth.refresh({ force: true, until: (c) => c.activeOrgId === 'org-4
 await clock.advance(1_000)
 say(`  refresh({ until }) → ${nameOf(await auth.getToken())} with activeOrgId=${(await fresh).claims.activeOrgId}`)
 
-step('the server restarts and has lost its in-memory refresh tokens (seed 002)')
+step('the server restarts and has lost its in-memory refresh tokens: the session ends, with the reason')
 adapter.forgetRefreshTokens()
 await clock.advance(5 * 60_000)
 await auth.getToken().catch((error: AuthError) => say(`  getToken() rejects: ${error.name}`))

@@ -123,6 +123,12 @@ export const coverageSteps = {
     const before = world.refreshCallCount()
     const session = world.tabs.A.client.getSnapshot().session
     if (session === null) return world.violate('a valid tokenless stored session was not restored')
+    // Asked to refresh while the token is good: the call fails, the session stays.
+    const early = track(world.tabs.A.client.refresh({ force: true }))
+    await world.clock.flush()
+    if (!early.settled || !('error' in early)) world.violate('refresh() without a refresh token did not fail')
+    if (statusOf(world.tabs.A) !== 'authenticated')
+      world.violate('refresh() without a refresh token ended a valid session')
     await world.clock.advance(session.expiresAt - world.windowOf(session) + STEP - world.clock.now())
     await expectEnded(world, 'no_refresh_token', 'a due session with no refresh token')
     if (world.refreshCallCount() !== before) world.violate('a refresh was sent without a refresh token')

@@ -1,7 +1,7 @@
 import type { AuthAdapter } from '../AuthAdapter.js'
 import type { AuthClientOptions } from '../AuthClientOptions.js'
 import type { AuthSnapshot } from '../AuthSnapshot.js'
-import type { AuthClient } from '../createAuthClient.js'
+import type { AuthClient } from '../AuthClient.js'
 import { createAuthClient } from '../createAuthClient.js'
 import type { AuthError } from '../errors.js'
 import { decodeClaims } from '../parseSession.js'

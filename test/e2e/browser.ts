@@ -1,14 +1,12 @@
-import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest'
 import { startDemo, type Demo, type DemoOptions } from '../../examples/demo/startDemo.js'
+import { chromiumMissing, chromiumPath, launchProfile, type Profile } from './launchProfile.js'
 
-/** Debian's Chromium; never a downloaded browser. CHROMIUM_PATH points elsewhere if needed. */
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const chromiumMissing = !existsSync(chromiumPath)
+export { chromiumPath, launchProfile, type Profile }
 
 /**
  * `describe` for the browser tests. Without Chromium they are skipped with the reason in their
@@ -26,44 +24,6 @@ export const describeInBrowser: typeof describe =
 
 /** Bounded waits for page state; no test sleeps a fixed time. */
 export const WAIT = { timeout: 15_000 }
-
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
-/** A browser profile (a fresh user-data dir): its pages are tabs of one profile. */
-export interface Profile {
-  context: BrowserContext
-  close(): Promise<void>
-}
-
-/**
- * Starts headless Chromium with a fresh profile. `launchPersistentContext` is what makes two
- * pages share localStorage, BroadcastChannel and Web Locks, as two tabs of one browser do.
- */
-export async function launchProfile(): Promise<Profile> {
-  if (chromiumMissing) {
-    throw new Error(`no Chromium at ${chromiumPath}: CI must install it (apt-get install chromium, see .ci/run)`)
-  }
-  const userDataDir = await mkdtemp(join(tmpdir(), 'authchart-e2e-profile-'))
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumPath,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1200, height: 820 },
-  })
-  return {
-    context,
-    async close() {
-      await context.close()
-      await rm(userDataDir, { recursive: true, force: true })
-    },
-  }
-}
 
 /** The demo on a free port of 127.0.0.1, on a fresh store that `close` removes. */
 export async function startTestDemo(options: DemoOptions = {}): Promise<Demo> {

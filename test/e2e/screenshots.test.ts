@@ -88,14 +88,18 @@ describeInBrowser('the demo in each main state (screenshots in test-results/e2e/
     // The refresh token the page holds: the one the server sent with the latest token response.
     const refreshToken = await issued.latestRefreshToken()
     expect(refreshToken).not.toBeNull()
-    // Someone else spends the refresh token (a stolen copy, say); reuse detection then revokes
-    // the family when the page presents it.
-    const stolen = await fetch(`${env.demo.url}auth/refresh`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ refresh_token: refreshToken }),
-    })
+    // Someone else spends the refresh token (a stolen copy, say), and its successor too, so the
+    // page's token is not merely a retry within the server's reuse interval: reuse detection
+    // then revokes the family when the page presents it.
+    const spend = (token: string | null | undefined) =>
+      fetch(`${env.demo.url}auth/refresh`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ refresh_token: token }),
+      })
+    const stolen = await spend(refreshToken)
     expect(stolen.status).toBe(200)
+    expect((await spend(((await stolen.json()) as { refresh_token: string }).refresh_token)).status).toBe(200)
     await click('Expire now')
     await waitForStatus(page, 'expired')
     await expect.poll(() => testId(page, 'errors').textContent(), WAIT).toContain('refreshRejected')

@@ -3,7 +3,7 @@ import { type AuthClient, decodeClaims } from 'authchart'
 import { generateAuthScenarios } from 'authchart/testing'
 import { describe, expect, it } from 'vitest'
 
-// Your app's boot code: the realtime socket must always hold the session's token (seed 001).
+// Your app's boot code: the realtime socket must always hold the session's token, never a stale one.
 function connectRealtime(auth: AuthClient) {
   const socket = { token: null as string | null }
   auth.addTokenSink((token) => {

@@ -45,7 +45,8 @@ const named = Object.entries(namedInterleavings).map(([name, events]) => {
 })
 
 const coverage = recordCoverage()
-const options = { client: { inspect: coverage.inspect } }
+// Coverage reads the chart's own definition (its state nodes and guards) from inspection: raw events.
+const options = { client: { inspect: coverage.inspect, redactInspection: false } }
 
 function modelEdges(pathList: AuthEnvironmentEvent[][]) {
   const edges = new Set<string>()

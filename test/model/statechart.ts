@@ -64,6 +64,7 @@ export function toStatechartMarkdown(machine: AnyStateMachine): string {
     'branches to different targets are two arrows. `anyState` stands for a transition on the root,',
     'taken from any state. The invariants the chart keeps are in `docs/architecture.md`.',
     '',
+    '<!-- snippet: checked-by test/model/statechart.test.ts -->',
     '```mermaid',
     ...lines,
     ...[...new Set(edges)],

@@ -66,6 +66,23 @@ describe('auth.fetch sends the bearer only where it belongs', () => {
     expect(listed.seen.map((s) => s.authorization !== null)).toEqual([true, false])
   })
 
+  it('an origin in another spelling is the same origin', async () => {
+    vi.stubGlobal('location', { origin: 'https://app.example.com', href: 'https://app.example.com/' })
+    const { fetch, seen } = recordingFetch()
+    const { auth } = await signedIn({
+      client: { fetch, authFetch: { origins: ['https://API.example.com:443', 'https://b.example.com/'] } },
+    })
+    await auth.fetch('https://api.example.com/x')
+    await auth.fetch('https://b.example.com/x')
+    expect(seen.map((s) => s.authorization !== null)).toEqual([true, true])
+  })
+
+  it('`fetch: { origins }` (the fetch option is the function) is an InvalidOptionsError pointing at authFetch', () => {
+    expect(() => setupClient({ client: { fetch: { origins: ['https://api.example.com'] } as never } })).toThrow(
+      /authFetch: \{ origins \}/,
+    )
+  })
+
   it('an origin option that is not an origin is an InvalidOptionsError naming it', () => {
     expect(() => setupClient({ client: { authFetch: { origins: ['api.example.com'] } } })).toThrow(InvalidOptionsError)
     expect(() => setupClient({ client: { authFetch: { origins: ['https://api.example.com/v1'] } } })).toThrow(

@@ -7,9 +7,16 @@ import {
   defaultClassify,
   InvalidSessionError,
   SessionExpiredError,
+  type SessionStorage,
   toAdapterError,
 } from 'authchart'
-import { createFakeAdapter, createFakeClock, FakeAuthError, type FakeCredentials } from 'authchart/testing'
+import {
+  createFakeAdapter,
+  createFakeClock,
+  FakeAuthError,
+  type FakeClock,
+  type FakeCredentials,
+} from 'authchart/testing'
 import { describe, expect, it } from 'vitest'
 import { credentials, HOUR, MINUTE, setupClient, signedIn } from '../fixtures/setupClient.js'
 
@@ -22,15 +29,29 @@ function collectErrors(auth: { on(type: 'error', l: (e: { error: AuthError }) =>
   return errors
 }
 
+// A session signed in and stored by one page, for the next page load to restore.
+async function storedSession() {
+  const clock = createFakeClock()
+  const fake = createFakeAdapter({ clock })
+  const storage = createMemoryStorage()
+  const first = createAuthClient({ adapter: fake, clock, storage }).start()
+  await clock.flush()
+  await first.signIn(credentials)
+  first.stop()
+  return { clock, fake, storage }
+}
+
+async function reload(adapter: AuthAdapter<FakeCredentials>, clock: FakeClock, storage: SessionStorage) {
+  const auth = createAuthClient({ adapter, clock, storage })
+  const errors = collectErrors(auth)
+  auth.start()
+  await clock.flush()
+  return { auth, errors }
+}
+
 describe('nothing swallowed, even when the chart recovers', () => {
   it('a validate that throws a TypeError on restore is reported, never treated as a rejection', async () => {
-    const clock = createFakeClock()
-    const fake = createFakeAdapter({ clock })
-    const storage = createMemoryStorage()
-    const first = createAuthClient({ adapter: fake, clock, storage }).start()
-    await clock.flush()
-    await first.signIn(credentials)
-    first.stop()
+    const { clock, fake, storage } = await storedSession()
     const broken: AuthAdapter = {
       ...fake,
       name: 'broken-validate',
@@ -39,10 +60,7 @@ describe('nothing swallowed, even when the chart recovers', () => {
         throw new TypeError("Cannot read properties of undefined (reading 'user')")
       },
     }
-    const auth = createAuthClient({ adapter: broken, clock, storage })
-    const errors = collectErrors(auth)
-    auth.start()
-    await clock.flush()
+    const { auth, errors } = await reload(broken, clock, storage)
     expect(auth.getSnapshot().status).toBe('authenticated')
     expect(fake.calls.refresh).toBe(0)
     expect(errors).toHaveLength(1)
@@ -53,18 +71,9 @@ describe('nothing swallowed, even when the chart recovers', () => {
   })
 
   it('a rejected validation that the chart recovers from by refreshing is still emitted', async () => {
-    const clock = createFakeClock()
-    const fake = createFakeAdapter({ clock })
-    const storage = createMemoryStorage()
-    const first = createAuthClient({ adapter: fake, clock, storage }).start()
-    await clock.flush()
-    await first.signIn(credentials)
-    first.stop()
+    const { clock, fake, storage } = await storedSession()
     fake.enqueue('validate', 'rejected')
-    const auth = createAuthClient({ adapter: fake, clock, storage })
-    const errors = collectErrors(auth)
-    auth.start()
-    await clock.flush()
+    const { auth, errors } = await reload(fake, clock, storage)
     expect(auth.getSnapshot().status).toBe('authenticated')
     expect(fake.calls.refresh).toBe(1)
     expect(errors.map((e) => e.code)).toEqual(['validate_rejected'])
@@ -168,6 +177,7 @@ function snapshotOf(storage: ReturnType<typeof createMemoryStorage>): Record<str
 describe('checked inputs', () => {
   const bad = {
     'huge exp': () => jwt({ sub: 'u1', exp: 1e308 }),
+    'finite but unrepresentable exp': () => jwt({ sub: 'u1', exp: 1e300 }),
     'negative exp': () => jwt({ sub: 'u1', exp: -5 }),
   }
   for (const [what, token] of Object.entries(bad)) {
@@ -204,7 +214,7 @@ describe('checked inputs', () => {
     expect(errors.some((e) => e instanceof InvalidSessionError)).toBe(true)
   })
 
-  it('with no refresh token and an adapter that needs one, no refresh is sent: expired (no_refresh_token)', async () => {
+  it('with no refresh token and an adapter that needs one, refresh() fails while the token is good, and when due it ends with no request (no_refresh_token)', async () => {
     const clock = createFakeClock()
     const fake = createFakeAdapter({ clock, accessTokenTtl: HOUR })
     const adapter: AuthAdapter<FakeCredentials> = {
@@ -216,12 +226,17 @@ describe('checked inputs', () => {
     await clock.flush()
     await auth.signIn(credentials)
     expect(auth.getSnapshot().session?.refreshable).toBe(false)
-    const forced = auth.refresh({ force: true }).catch((e: unknown) => e)
-    await clock.flush()
-    expect(await forced).toBeInstanceOf(SessionExpiredError)
+    // Not due yet: the call fails, the still-valid session stays.
+    await expect(auth.refresh({ force: true })).rejects.toThrow(/no refresh token/)
+    expect(auth.getSnapshot().status).toBe('authenticated')
+    const token = await auth.getToken()
+    // Due: nothing can renew it, so it ends without a request.
+    await clock.advance(HOUR - MINUTE / 2)
+    expect(auth.getSnapshot().status).toBe('expired')
     expect((auth.getSnapshot().error as SessionExpiredError).reason).toBe('no_refresh_token')
     expect(fake.calls.refresh).toBe(0)
     await expect(auth.getToken()).rejects.toBeInstanceOf(SessionExpiredError)
+    expect(token).toMatch(/^eyJ/)
   })
 
   it('a tokenless session that comes due ends without a request, and one that may refresh without a token does refresh', async () => {

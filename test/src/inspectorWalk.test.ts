@@ -169,3 +169,55 @@ describe('auth.on', () => {
     expect(auth.on('error', () => undefined)).toBeTypeOf('function')
   })
 })
+
+describe('inspection: the chart is given as data, never as code', () => {
+  // Every function reachable from `root`, by path, except an actor ref view's own methods and a
+  // machine snapshot's `matches`/`hasTag`/`getMeta`/`toJSON`, which answer from the copy.
+  function functionsIn(root: unknown): string[] {
+    const found: string[] = []
+    const seen = new Set<unknown>()
+    const visit = (value: unknown, path: string, depth: number) => {
+      if (typeof value === 'function') {
+        const key = path.split('.').at(-1) ?? ''
+        if (!['matches', 'hasTag', 'getMeta', 'toJSON'].includes(key)) found.push(path)
+        return
+      }
+      if (typeof value !== 'object' || value === null || seen.has(value) || depth > 40) return
+      seen.add(value)
+      if (isActorRefLike(value)) {
+        for (const key of ['src', 'logic', '_parent'])
+          visit((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1)
+        visit((value as unknown as { getSnapshot(): unknown }).getSnapshot(), `${path}.getSnapshot()`, depth + 1)
+        return
+      }
+      const entries = value instanceof Map ? [...value.entries()] : Object.entries(value)
+      for (const [key, item] of entries) visit(item, `${path}.${String(key)}`, depth + 1)
+    }
+    visit(root, 'root', 0)
+    return found
+  }
+
+  it('no live machine, state node or effect is reachable: implementations cannot be read or replaced', async () => {
+    const clock = createFakeClock()
+    const events: InspectionEvent[] = []
+    const auth = createAuthClient({
+      adapter: createFakeAdapter({ clock }),
+      clock,
+      storage: createMemoryStorage(),
+      inspect: (e) => events.push(e),
+    }).start()
+    await clock.flush()
+    await auth.signIn({ email: 'ada@example.com', password: PASSWORD })
+    await auth.refresh({ force: true })
+    const src = auth.actor.src as { implementations?: unknown; config?: unknown; id?: unknown }
+    expect(src.implementations).toBeUndefined()
+    expect(src.id).toBe('auth')
+    expect(Object.isFrozen(src)).toBe(true)
+    const machine = auth.actor.getSnapshot().machine as { implementations?: unknown; provide?: unknown }
+    expect(machine.implementations).toBeUndefined()
+    expect(machine.provide).toBeUndefined()
+    expect(functionsIn(auth.actor)).toEqual([])
+    for (const event of events) expect(functionsIn(event)).toEqual([])
+    auth.stop()
+  })
+})

@@ -119,7 +119,6 @@ export function createDemoModel(
     }
   }
 
-  let nextPlan = 'pro'
   return {
     getView: () => view,
     subscribe(listener) {
@@ -146,13 +145,14 @@ export function createDemoModel(
         const answer = await fetch('/demo/restart', { method: 'POST' })
         if (!answer.ok) throw new Error(`restart answered ${answer.status}`)
         const { restartedInMs } = (await answer.json()) as { restartedInMs: number }
-        // The point of seed 002: the refresh token issued before the restart still works.
+        // The point of a durable store: the refresh token issued before the restart still works.
         await auth.refresh({ force: true, description: 'demo: after restart' })
         return `REST server restarted in ${restartedInMs} ms; refresh after it worked`
       }),
     updateClaims: () =>
       run('Update claims', async () => {
-        const plan = nextPlan
+        // Toggle what the token carries now, so that a fresh page always changes something.
+        const plan = auth.getSnapshot().claims?.plan === 'pro' ? 'free' : 'pro'
         const answer = await auth.fetch('/auth/claims', {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
@@ -160,7 +160,6 @@ export function createDemoModel(
         })
         if (!answer.ok) throw new Error(`POST /auth/claims answered ${answer.status}`)
         await auth.refresh({ force: true, until: (claims) => claims.plan === plan, timeoutMs: 10_000 })
-        nextPlan = plan === 'pro' ? 'free' : 'pro'
         return `plan is now "${plan}" in the token`
       }),
     callApi: () =>

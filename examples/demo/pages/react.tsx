@@ -85,9 +85,16 @@ function ActionsCard() {
     <section aria-label="Actions">
       <h2>Actions</h2>
       <form onSubmit={signIn}>
-        <input name="email" aria-label="email" defaultValue="ada@example.com" />
-        <input name="password" aria-label="password" type="password" defaultValue="lovelace" />
-        <button className="primary" type="submit" disabled={busy !== null}>
+        <input name="email" aria-label="email" type="email" autoComplete="username" defaultValue="ada@example.com" />
+        <input
+          name="password"
+          aria-label="password"
+          type="password"
+          autoComplete="current-password"
+          defaultValue="lovelace"
+        />
+        {/* Signing in again while signed in would replace the session: sign out first. */}
+        <button className="primary" type="submit" disabled={busy !== null || signedIn}>
           Sign in
         </button>
       </form>

@@ -124,7 +124,10 @@ const render = () => {
     const needsSession = action === 'expireNow' || action === 'updateClaims' || action === 'callApi'
     button.disabled =
       action !== 'openTab' &&
-      (view.busy !== null || (needsSession && !signedIn) || (action === 'signOut' && status === 'unauthenticated'))
+      (view.busy !== null ||
+        (needsSession && !signedIn) ||
+        (action === 'signIn' && signedIn) ||
+        (action === 'signOut' && status === 'unauthenticated'))
   }
   ;(document.getElementById('inspector') as HTMLInputElement).checked = view.inspector
 }

@@ -115,7 +115,10 @@ describe('failures are classified', () => {
     expect(classifyClerkError(new FakeClerkAPIResponseError(401, 'authentication_invalid'))).toBe('rejected')
     expect(classifyClerkError({ clerkError: true, status: 401, errors: [] })).toBe('rejected')
     expect(classifyClerkError(new FakeClerkAPIResponseError(403, 'forbidden'))).toBe('rejected')
-    expect(classifyClerkError(new FakeClerkAPIResponseError(422, 'session_ended'))).toBe('rejected')
+    expect(classifyClerkError(new FakeClerkAPIResponseError(422, 'session_ended'))).toEqual({
+      kind: 'rejected',
+      reason: 'family_revoked',
+    })
     expect(classifyClerkError(new FakeClerkAPIResponseError(429, 'too_many_requests'))).toBe('transient')
     expect(classifyClerkError(new FakeClerkAPIResponseError(500, 'server_error'))).toBe('transient')
     expect(classifyClerkError(new FakeClerkRuntimeError('offline'))).toBe('transient')

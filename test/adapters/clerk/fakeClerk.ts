@@ -34,7 +34,7 @@ export type ClaimsData = {
 
 export type ClaimsTemplate = (data: ClaimsData) => Record<string, unknown>
 
-export type FakeClerkFailure = 'network' | 401 | 403 | 404 | 429 | 500 | 503
+export type FakeClerkFailure = 'network' | 401 | 403 | 404 | 429 | 500 | 503 | { status: number; code: string }
 
 export interface FakeClerkOptions {
   clock: FakeClock
@@ -154,6 +154,7 @@ export function createFakeClerk(options: FakeClerkOptions) {
     const failure = failures[op].shift()
     if (failure === undefined) return
     if (failure === 'network') throw new FakeClerkRuntimeError('Network request failed')
+    if (typeof failure === 'object') throw new FakeClerkAPIResponseError(failure.status, failure.code)
     const code = failure === 401 ? 'authentication_invalid' : failure === 404 ? 'resource_not_found' : 'server_error'
     throw new FakeClerkAPIResponseError(failure, code, failure === 429 ? 2 : undefined)
   }
@@ -316,6 +317,13 @@ export function createFakeClerk(options: FakeClerkOptions) {
     },
     /** The app's server, with Clerk's Backend API. */
     backend: {
+      /**
+       * `clerkClient.sessions.revokeSession(id)`: the session is revoked on Clerk's servers.
+       * This tab's Clerk still holds it (until it syncs) and gets no more tokens for it.
+       */
+      revokeSession() {
+        if (current) current.status = 'revoked'
+      },
       /** `clerkClient.users.updateUserMetadata(userId, { publicMetadata })`. */
       updateUserMetadata(patch: Record<string, unknown>, userId = current?.user.id ?? 'user_1') {
         const versions = metadata.get(userId) ?? [{ visibleAt: 0, value: {} }]

@@ -66,7 +66,11 @@ it('works end to end with the refresh token only in an HttpOnly cookie', async (
   // The family is revoked on the server, so the old cookie is worthless even if it was copied.
   const replay = await fetch(`${api.url}/auth/refresh`, {
     method: 'POST',
-    headers: { Cookie: `authchart_refresh=${rotated}`, 'X-Refresh-Token-Delivery': 'cookie' },
+    headers: {
+      Cookie: `authchart_refresh=${rotated}`,
+      'X-Refresh-Token-Delivery': 'cookie',
+      'Content-Type': 'application/json',
+    },
   })
   expect(replay.status).toBe(401)
   env.auth.stop()
@@ -80,7 +84,7 @@ it('refuses a cookie refresh without the delivery header, so a cross-site form c
   const cookie = browser.jar.get('authchart_refresh')?.value
   const forged = await fetch(`${api.url}/auth/refresh`, {
     method: 'POST',
-    headers: { Cookie: `authchart_refresh=${cookie}` },
+    headers: { Cookie: `authchart_refresh=${cookie}`, 'Content-Type': 'application/json' },
   })
   expect(forged.status).toBe(401)
   env.auth.stop()

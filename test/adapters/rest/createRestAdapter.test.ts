@@ -295,3 +295,17 @@ describe('JWKS verification', () => {
     expect((error as Error).message).toMatch(/ERR_JOSE_ALG_NOT_ALLOWED/)
   })
 })
+
+describe('refreshTokenLifetime', () => {
+  it('is declared to the client, so an unknown token older than it is not flagged as a store loss', () => {
+    const adapter = createRestAdapter({ baseUrl: 'https://api.example.com', refreshTokenLifetime: 30 * 86_400_000 })
+    expect(adapter.refreshTokenLifetime).toBe(30 * 86_400_000)
+    expect(createRestAdapter({ baseUrl: 'https://api.example.com' }).refreshTokenLifetime).toBeUndefined()
+  })
+
+  it('a lifetime that is not a positive number is an InvalidOptionsError', () => {
+    expect(() => createRestAdapter({ baseUrl: 'https://api.example.com', refreshTokenLifetime: 0 })).toThrow(
+      /refreshTokenLifetime must be a positive number/,
+    )
+  })
+})

@@ -30,13 +30,15 @@ async function serve(options: Parameters<typeof startRestServer>[0] = {}) {
   return { server, logLines }
 }
 
+const JSON_TYPE = { 'Content-Type': 'application/json' }
+
 async function login(url: string) {
-  const res = await fetch(`${url}/auth/login`, { method: 'POST', body: JSON.stringify(ada) })
+  const res = await fetch(`${url}/auth/login`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify(ada) })
   return (await res.json()) as { access_token: string; refresh_token: string }
 }
 
 const refresh = (url: string, token: string) =>
-  fetch(`${url}/auth/refresh`, { method: 'POST', body: JSON.stringify({ refresh_token: token }) })
+  fetch(`${url}/auth/refresh`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ refresh_token: token }) })
 
 afterAll(async () => {
   await Promise.all(servers.map((server) => server.close()))
@@ -85,13 +87,24 @@ describe('store choice', () => {
 })
 
 describe('rotation', () => {
-  it('rotates atomically: of two concurrent refreshes with one token exactly one wins, and the family is revoked', async () => {
-    const { server } = await serve({ dataDir: tempDir() })
+  it('with no reuse interval, of two concurrent refreshes with one token exactly one wins, and the family is revoked', async () => {
+    const { server } = await serve({ dataDir: tempDir(), reuseInterval: 0 })
     const { refresh_token } = await login(server.url)
     const answers = await Promise.all([refresh(server.url, refresh_token), refresh(server.url, refresh_token)])
     expect(answers.map((a) => a.status).sort()).toEqual([200, 401])
     const winner = (await answers.find((a) => a.status === 200)?.json()) as { refresh_token: string }
     expect((await refresh(server.url, winner.refresh_token)).status).toBe(401)
+  })
+
+  it('within the reuse interval, two concurrent refreshes with one token rotate it once: both get the same successor', async () => {
+    const { server } = await serve({ dataDir: tempDir() })
+    const { refresh_token } = await login(server.url)
+    const answers = await Promise.all([refresh(server.url, refresh_token), refresh(server.url, refresh_token)])
+    expect(answers.map((a) => a.status)).toEqual([200, 200])
+    const [first, second] = (await Promise.all(answers.map((a) => a.json()))) as Array<{ refresh_token: string }>
+    expect(first?.refresh_token).toBe(second?.refresh_token)
+    expect(first?.refresh_token).not.toBe(refresh_token)
+    expect((await refresh(server.url, first?.refresh_token ?? '')).status).toBe(200)
   })
 
   it('keeps the signing key and the tokens in the data dir across a restart', async () => {
@@ -134,7 +147,7 @@ describe('logs', () => {
     const tokens = await login(server.url)
     const res = await refresh(server.url, tokens.refresh_token)
     const next = (await res.json()) as { access_token: string; refresh_token: string }
-    await refresh(server.url, tokens.refresh_token) // reuse: logged as refused
+    await refresh(server.url, tokens.refresh_token) // a retry within the reuse interval: logged as replayed
     expect(logLines.length).toBeGreaterThan(1)
     const log = logLines.join('\n')
     for (const secret of [tokens.access_token, tokens.refresh_token, next.access_token, next.refresh_token]) {

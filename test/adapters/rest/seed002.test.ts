@@ -87,7 +87,7 @@ describe('seed 002 with --ephemeral', () => {
     // Never silently bounced: the state, the error, its reason and an event all say what happened.
     expect(after.status).toBe('expired')
     expect(after.error).toBeInstanceOf(SessionExpiredError)
-    expect((after.error as SessionExpiredError).reason).toBe('refresh_rejected')
+    expect((after.error as SessionExpiredError).reason).toBe('refresh_token_unknown')
     expect(after.error?.message).toMatch(/session is unknown to the server/)
     expect(after.user?.email).toBe(ada.email)
     expect(rejections).toHaveLength(1)

@@ -29,10 +29,22 @@ afterEach(() => harness.cleanup())
 
 describe('classifySupabaseError', () => {
   it.each([
-    ['400 refresh_token_not_found', { name: 'AuthApiError', status: 400, code: 'refresh_token_not_found' }, 'rejected'],
+    [
+      '400 refresh_token_not_found',
+      { name: 'AuthApiError', status: 400, code: 'refresh_token_not_found' },
+      { kind: 'rejected', reason: 'refresh_token_unknown' },
+    ],
     ['401 bad_jwt', { name: 'AuthApiError', status: 401, code: 'bad_jwt' }, 'rejected'],
-    ['AuthSessionMissingError', { name: 'AuthSessionMissingError', status: 400 }, 'rejected'],
-    ['403 session_not_found', { status: 403, code: 'session_not_found' }, 'rejected'],
+    [
+      'AuthSessionMissingError',
+      { name: 'AuthSessionMissingError', status: 400 },
+      { kind: 'rejected', reason: 'family_revoked' },
+    ],
+    [
+      '403 session_not_found',
+      { status: 403, code: 'session_not_found' },
+      { kind: 'rejected', reason: 'family_revoked' },
+    ],
     ['422', { status: 422, code: 'validation_failed' }, 'rejected'],
     ['invalid_grant', { error: 'invalid_grant' }, 'rejected'],
     ['a network failure', { name: 'AuthRetryableFetchError', status: 0 }, 'transient'],
@@ -43,7 +55,7 @@ describe('classifySupabaseError', () => {
     ['fetch failed', new TypeError('fetch failed'), 'transient'],
     ['an abort', new DOMException('aborted', 'AbortError'), 'transient'],
   ])('%s', (_label, error, kind) => {
-    expect(classifySupabaseError(error)).toBe(kind)
+    expect(classifySupabaseError(error)).toEqual(kind)
   })
 })
 

@@ -1,7 +1,9 @@
 /**
  * Runs `start` unless `signal` is already aborted, and rejects with the abort reason as soon as
- * it aborts. supabase-js's auth methods take no `AbortSignal`, so the request may still finish;
- * its answer is dropped, and the chart never adopts a session from an aborted call.
+ * it aborts: the caller stops waiting even when the work ignores its signal. For adapters whose
+ * SDK takes no `AbortSignal` (supabase-js, Clerk): the request may still finish, its answer is
+ * dropped, and the chart never adopts a session from an aborted call. The one abort race of
+ * authchart: the core uses it for the refresh lock, and adapters import it from `authchart`.
  *
  * @example
  * const result = await whileNotAborted(signal, () => supabase.auth.getUser(jwt))

@@ -1,0 +1,7 @@
+export { classifyOidcError } from './classifyOidcError.js'
+export { createOidcAdapter } from './createOidcAdapter.js'
+export type { SignInTransaction, TransactionStorage } from './createSignInTransactions.js'
+export type { OidcAdapter, OidcAdapterOptions, OidcCredentials, OidcSignInParams } from './OidcAdapterOptions.js'
+export { OidcError } from './OidcError.js'
+export type { OidcErrorCode } from './OidcError.js'
+export { OidcHttpError } from './OidcHttpError.js'
