@@ -54,6 +54,21 @@ describe('the refresh margin', () => {
     await clock.advance(1_000)
     expect(adapter.calls.refresh).toBe(1)
   })
+  it('with an ID token, the lifetime runs from its iat to expiresAt: a 60 s token is refreshed after 30 s', async () => {
+    const now = createFakeClock().now()
+    const { auth, clock, adapter } = await signedInWith({
+      accessToken: 'opaque-access-token',
+      // the ID token's own exp says an hour; the access token lives a minute
+      idToken: jwt({ sub: 'u1', iat: seconds(now), exp: seconds(now + HOUR) }),
+      refreshToken: 'rt-1',
+      expiresAt: now + MINUTE,
+    })
+    await clock.advance(29_000)
+    expect(adapter.calls.refresh).toBe(0)
+    expect(auth.getSnapshot().status).toBe('authenticated')
+    await clock.advance(1_000)
+    expect(adapter.calls.refresh).toBe(1)
+  })
 })
 
 describe('expiry', () => {

@@ -1,0 +1,107 @@
+// Writes docs/mutation-survivors.md from the last Stryker report (reports/mutation/mutation.json):
+// every mutant that survived or that no test reached, with the reason docs/mutation.md gives for
+// its file. Run after `npm run test:mutation`: `npm run docs:mutation`.
+import { readFileSync, writeFileSync } from 'node:fs'
+
+interface Position {
+  line: number
+  column: number
+}
+interface Mutant {
+  mutatorName: string
+  replacement?: string
+  status: string
+  statusReason?: string
+  location: { start: Position; end: Position }
+}
+interface Report {
+  files: Record<string, { source: string; mutants: Mutant[] }>
+}
+
+const here = (path: string) => new URL(`../../${path}`, import.meta.url)
+const report = JSON.parse(readFileSync(here('reports/mutation/mutation.json'), 'utf8')) as Report
+
+/** Why a file's mutants live, as far as it was triaged (docs/mutation.md has the long form). */
+const reasons: Record<string, string> = {
+  'machines/authMachine.ts':
+    'Test to write: the string and object literals are state targets, event names and assign payloads whose loss the suites do not observe on every path (validating’s timeout and tab adoption, signingOut’s own `auth.signOut`/`tab.signedOut` no-ops, the restore error routes).',
+  'machines/authSetup.ts':
+    'Test to write: fields of assign payloads (`retryAt: 0`, `attempt: 0`), the `notProvided` actors (only reached by a chart started without its effects) and the `retryDelay` offline branch.',
+  'machines/refreshingState.ts':
+    'Test to write: `awaitingClaims` and `backingOff` timeouts of a waiter that is not the last one, and the tab-adoption settle inside `refreshing`.',
+  'machines/refreshWaiters.ts':
+    'Test to write: a predicate that throws while other waiters are settled in the same step.',
+  'machines/sessionTiming.ts':
+    'Equivalent: `session === null` / `current === null` guards are unreachable (every caller holds a session there), and `?? 0` fallbacks only differ for tokens without `iat`, which the comparison never meets with equal expiries.',
+  'src/AuthLogger.ts': 'Equivalent for the suites: consoleLogger writes to the console, which tests never assert on.',
+  'src/Clock.ts': 'Test to write: defaultClock is only used when no clock is injected; every test injects one.',
+  'src/classifyError.ts':
+    'Mostly killed by test/src/classifyBoundaries.test.ts; the rest are equivalent message variants.',
+  'src/createAuthClient.ts':
+    'Test to write: the stopped-client paths (`report` after `stop()` logs instead of emitting), `tabId` fallback without `crypto.randomUUID`, `refresh()` refused in a non-refreshable state.',
+  'src/createAuthEffects.ts':
+    'No coverage: the Web Lock, rotation-record and cross-tab re-read paths run only with `tabs: true` in a page (test/e2e, Chromium), which the mutation suite does not run. Test to write: a jsdom suite with a fake IndexedDB.',
+  'src/createAuthFetch.ts': 'Test to write: `Request` inputs with their own headers, the cooldown boundary.',
+  'src/createInspectListener.ts': 'Test to write: an inspect option that is an observer object.',
+  'src/createInTabLocks.ts': 'Test to write: the in-tab lock’s queueing and `ifAvailable`/`signal` options directly.',
+  'src/createMemoryStorage.ts': 'Test to write: the tab-local marker and initial values.',
+  'src/createRotationRecord.ts':
+    'No coverage: IndexedDB exists only in the browser suites (test/e2e). Test to write: the record against a fake IndexedDB (a dev dependency such as fake-indexeddb).',
+  'src/createSessionStore.ts':
+    'Mostly killed by test/src/sessionStoreMessages.test.ts; the rest are the write-queue ordering on an async store.',
+  'src/createSnapshotView.ts': 'Test to write: snapshot identity when only internal context changes.',
+  'src/createTabSync.ts':
+    'Test to write: malformed tab messages (wrong version, missing fields) and the storage-event fallback marks; partly no coverage for the same reason as createAuthEffects.',
+  'src/createTokenSinks.ts': 'Test to write: removing a sink twice; a sink added while a push is under way.',
+  'src/decideToken.ts':
+    'Test to write: `getToken()` in `refreshing.awaitingClaims` with a due token, and with no session.',
+  'src/errors.ts': 'Mostly killed by test/src/errorModel.test.ts; the rest are message details of `messageOf`.',
+  'src/parseClientOptions.ts': 'Test to write: every option’s bound (`InvalidOptionsError` message per field).',
+  'src/parseRetryAfter.ts':
+    'Killed by test/src/classifyBoundaries.test.ts except equivalents: `value === undefined` and `value === ""` lead to `undefined` by the date branch too.',
+  'src/parseSession.ts':
+    'Mostly killed by test/src/parseSessionMessages.test.ts; the rest are equivalent message variants.',
+  'src/redactForInspection.ts':
+    'Test to write: the redactor has three layers (known token keys, every secret string it has learnt, and the JWT pattern of `redactTokens`). The suites use the fake adapter, whose tokens are JWTs, so the JWT pattern alone hides them and a mutant that breaks one of the other layers goes unseen; each layer needs a test with opaque tokens (and a `Map`, `Set`, `Error`, cyclic value, short secret, more than REMEMBERED secrets).',
+  'src/resolveStorage.ts':
+    'Test to write: a `localStorage` that throws on access (sandboxed frame), `sessionStorage` option.',
+  'src/resolveTabs.ts':
+    'No coverage/test to write: the in-page branches (BroadcastChannel, Web Locks) run only in a page.',
+  'src/Session.ts':
+    'Test to write: a user with an empty id and a claims object with wrong types, through parseSession.',
+  'src/toSessionInfo.ts': 'Test to write: the info of a session without a refresh token.',
+  'src/whileNotAborted.ts': 'Test to write: an already-aborted signal and an abort reason that is not an Error.',
+}
+
+const rows: string[] = []
+const counts: Record<string, number> = {}
+for (const [file, { source, mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
+  const lines = source.split('\n')
+  const left = mutants
+    .filter((m) => m.status === 'Survived' || m.status === 'NoCoverage')
+    .sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column)
+  if (left.length === 0) continue
+  rows.push(`\n## ${file} (${left.length})\n\n${reasons[file] ?? 'Not triaged yet.'}\n`)
+  rows.push('| where | status | mutator | original → mutant |', '| --- | --- | --- | --- |')
+  for (const m of left) {
+    counts[m.status] = (counts[m.status] ?? 0) + 1
+    const { start, end } = m.location
+    const line = lines[start.line - 1] ?? ''
+    const original =
+      start.line === end.line ? line.slice(start.column - 1, end.column - 1) : `${line.slice(start.column - 1)} …`
+    const cell = (text: string) =>
+      `\`${text.replace(/\s+/g, ' ').trim().slice(0, 80).replace(/\|/g, '\\|').replace(/`/g, "'")}\``
+    rows.push(
+      `| ${file}:${start.line}:${start.column} | ${m.status} | ${m.mutatorName} | ${cell(original)} → ${cell(m.replacement ?? '')} |`,
+    )
+  }
+}
+
+const head = `# Surviving mutants
+
+Generated by \`npm run docs:mutation\` from the last \`npm run test:mutation\` report: every mutant
+that survived (${counts.Survived ?? 0}) or that no test in the mutation suite reached
+(${counts.NoCoverage ?? 0}), by file, with the reason for the file. See docs/mutation.md for the
+score and how the run is set up.
+`
+writeFileSync(here('docs/mutation-survivors.md'), `${head}${rows.join('\n')}\n`)
