@@ -79,7 +79,16 @@ export default tseslint.config(
   {
     // The lint fixtures break the rules on purpose; test/lint/boundaries.test.ts lints them as
     // if they lived in src/, machines/ or adapters/.
-    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-results/**', '.data/**', 'test/lint/fixtures/**'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'test-results/**',
+      '.data/**',
+      'test/lint/fixtures/**',
+      'reports/**',
+      '.stryker-tmp/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
