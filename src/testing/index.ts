@@ -18,3 +18,7 @@ export { authEnvironmentPaths, generateAuthScenarios } from './generateAuthScena
 export type { AuthScenarioOptions, AuthWorld } from './createAuthWorld.js'
 export { createAuthWorld, ScenarioFailure } from './createAuthWorld.js'
 export { describeScenario, runAuthScenario } from './runAuthScenario.js'
+export type { ChartTransition } from './chartTransitions.js'
+export { chartStates, chartTransitions } from './chartTransitions.js'
+export type { CoverageRecord } from './recordCoverage.js'
+export { recordCoverage } from './recordCoverage.js'

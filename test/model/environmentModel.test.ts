@@ -5,13 +5,16 @@ import {
   authEnvironmentEvents,
   authEnvironmentModel,
   authEnvironmentPaths,
+  chartStates,
+  chartTransitions,
   describeScenario,
+  recordCoverage,
   runAuthScenario,
 } from 'authchart/testing'
 import { describe, expect, it } from 'vitest'
 import { getInitialSnapshot, getNextSnapshot } from 'xstate'
 import { namedInterleavings } from './namedInterleavings.js'
-import { chartStates, chartTransitions, recordCoverage } from './realChartCoverage.js'
+
 import { UNREACHABLE_TRANSITIONS } from './unreachableTransitions.js'
 
 type Snapshot = ReturnType<typeof authEnvironmentModel.resolveState>
