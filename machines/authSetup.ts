@@ -114,6 +114,8 @@ export const authSetup = setup({
       if (context.error) enqueue('reportError')
     }),
     cancelRefreshWaiters: enqueueActions(({ context, enqueue }) => {
+      // An error (and its stack) only when someone waits: most sign-ins and sign-outs have no waiter.
+      if (context.waiters.length === 0) return
       emitSettlements(enqueue, settleAll(context.waiters, new NotAuthenticatedError('the session ended')).settled, null)
       enqueue.assign({ waiters: [] })
     }),

@@ -1,6 +1,6 @@
-import { type Actor, createActor } from 'xstate'
+import type { Actor } from 'xstate'
 import type { AuthEmitted } from '../machines/AuthContext.js'
-import { authMachine } from '../machines/authMachine.js'
+import type { authMachine } from '../machines/authMachine.js'
 import { isDue } from '../machines/sessionTiming.js'
 import type { AdapterSessionEvent } from './AuthAdapter.js'
 import type { AuthClientOptions } from './AuthClientOptions.js'
@@ -10,11 +10,12 @@ import type { SessionInfo } from './AuthSnapshot.js'
 import { defaultClock } from './Clock.js'
 import { toAdapterError } from './classifyError.js'
 import { createAuthEffects } from './createAuthEffects.js'
+import { createChartActor } from './createChartActor.js'
 import { createAuthFetch } from './createAuthFetch.js'
 import { registerChartActor } from './chartActorOf.js'
 import { createChangeSignal } from './createChangeSignal.js'
 import { createInspectListener } from './createInspectListener.js'
-import { createRedactor } from './redactForInspection.js'
+import { createRedactor, type Redactor } from './redactForInspection.js'
 import { createSnapshotView } from './createSnapshotView.js'
 import { createSessionStore } from './createSessionStore.js'
 import { createTabSync, type TabSync } from './createTabSync.js'
@@ -39,6 +40,9 @@ interface Pending<T> {
   reject(error: unknown): void
   timer?: unknown
 }
+
+// Made when the tab starts listening, not per client: a client that never starts costs none.
+const newTabId = () => globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random()}`
 
 const SETTLED_STATES: ReadonlySet<string> = new Set(['authenticated', 'refreshing', 'expired', 'unauthenticated'])
 
@@ -65,7 +69,6 @@ export function createAuthClient<Credentials = unknown>(
   }
   const sinks = createTokenSinks(report)
   const tabs = resolveTabs(options.tabs ?? true, config.storageKey, storage)
-  const tabId = globalThis.crypto?.randomUUID?.() ?? `${clock.now()}-${Math.random()}`
   // The channel listens only while the client runs; before start() and after stop() this tab
   // neither hears nor speaks.
   let tabSync: TabSync | null = null
@@ -84,8 +87,10 @@ export function createAuthClient<Credentials = unknown>(
       close: () => tabSync?.close(),
     },
   })
-  const redactor = createRedactor()
-  const actor: Actor<typeof authMachine> = createActor(authMachine.provide(effects), {
+  // Made on first use (an inspector, a read of `auth.actor`): most clients never need one.
+  let redactor: Redactor | undefined
+  const redaction = () => (redactor ??= createRedactor())
+  const actor: Actor<typeof authMachine> = createChartActor(effects, {
     clock,
     input: {
       refreshMargin: config.refreshMargin,
@@ -94,7 +99,7 @@ export function createAuthClient<Credentials = unknown>(
       retry: config.retry,
       env: { now: () => clock.now(), random: options.random ?? Math.random },
     },
-    inspect: createInspectListener(options.inspect, config.redactInspection, redactor),
+    inspect: options.inspect && createInspectListener(options.inspect, config.redactInspection, redaction()),
   })
 
   const refreshCalls = new Map<number, Pending<SessionInfo>>()
@@ -163,11 +168,13 @@ export function createAuthClient<Credentials = unknown>(
   }
 
   const client: AuthClient<Credentials> = {
-    actor: redactor.ref(actor),
+    get actor() {
+      return redaction().ref(actor)
+    },
     start() {
       actor.start()
       stopAdapterEvents ??= options.adapter.subscribe?.(onAdapterEvent)
-      tabSync ??= createTabSync(tabs, config.storageKey, tabId, {
+      tabSync ??= createTabSync(tabs, config.storageKey, newTabId(), {
         onSession: (session, refreshTokenAt) => {
           try {
             checkFreshSession(session, clock.now(), 'session from another tab')

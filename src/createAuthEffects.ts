@@ -1,4 +1,3 @@
-import { fromPromise } from 'xstate'
 import type { AuthEvent, RefreshInput, RestoreOutput, SessionOutput } from '../machines/AuthContext.js'
 import { isNewerSession } from '../machines/sessionTiming.js'
 import type { AuthAdapter } from './AuthAdapter.js'
@@ -28,8 +27,14 @@ export interface AuthEffectsOptions {
   rotation: RotationRecord | null
 }
 
-/** What `authMachine.provide()` is given: the chart's effects, bound to one client. */
+/** One client's effects: what the shared chart's actors and actions call for that client. */
 export type AuthEffects = ReturnType<typeof createAuthEffects>
+
+/** What an effect actor is called with: its input and the signal that aborts it. */
+interface EffectCall<Input> {
+  input: Input
+  signal: AbortSignal
+}
 
 function abortedError(): Error {
   return new DOMException('the operation was aborted', 'AbortError')
@@ -41,7 +46,7 @@ function abortedError(): Error {
  * chart announces a new session, and the token sinks.
  *
  * @example
- * const machine = authMachine.provide(createAuthEffects({ adapter, store, clock, sinks, report }))
+ * const actor = createChartActor(createAuthEffects({ adapter, store, clock, sinks, report, ... }), { input })
  */
 export function createAuthEffects({
   adapter,
@@ -151,7 +156,7 @@ export function createAuthEffects({
 
   return {
     actors: {
-      restoreSession: fromPromise<RestoreOutput>(async ({ signal }) => {
+      restoreSession: async ({ signal }: { signal: AbortSignal }): Promise<RestoreOutput> => {
         const { stored, error } = await store.read()
         if (stored) return { session: stored.session, refreshTokenAt: stored.refreshTokenAt, error }
         if (!adapter.restore) return { session: null, refreshTokenAt: null, error }
@@ -159,9 +164,12 @@ export function createAuthEffects({
         const raw = await call('restore', () => restore({ signal }))
         if (raw === null) return { session: null, refreshTokenAt: null, error }
         return { session: parseSession(raw, 'restored session'), refreshTokenAt: null, error }
-      }),
+      },
 
-      validateSession: fromPromise<{ user?: AuthUser | undefined }, { session: Session }>(async ({ input, signal }) => {
+      validateSession: async ({
+        input,
+        signal,
+      }: EffectCall<{ session: Session }>): Promise<{ user?: AuthUser | undefined }> => {
         if (!adapter.validate) return {}
         const validate = adapter.validate.bind(adapter)
         const result = await call('validate', () => validate(input.session, { signal }))
@@ -169,30 +177,32 @@ export function createAuthEffects({
         const parsed = userSchema.safeParse(result.user)
         if (!parsed.success) throw toInvalidSessionError('validated user', parsed.error)
         return { user: parsed.data as AuthUser }
-      }),
+      },
 
-      signInWithCredentials: fromPromise<SessionOutput, { credentials: unknown }>(async ({ input, signal }) => {
+      signInWithCredentials: async ({
+        input,
+        signal,
+      }: EffectCall<{ credentials: unknown }>): Promise<SessionOutput> => {
         const raw = await call('signIn', () => adapter.signIn(input.credentials, { signal }))
         const session = checkFreshSession(parseSession(raw, 'sign-in response'), clock.now(), 'sign-in response')
         const output = await storeSession(session, clock.now(), signal)
         await recordRotation(output)
         return output
-      }),
+      },
 
-      refreshSession: fromPromise<SessionOutput, RefreshInput>(({ input, signal }) =>
+      refreshSession: ({ input, signal }: EffectCall<RefreshInput>): Promise<SessionOutput> =>
         // One tab refreshes at a time. The lock wait is bounded by the chart: its request
         // timeout stops this actor, and the aborted signal withdraws the lock request. The hold is
         // bounded the same way: once aborted, the lock is released even if the adapter ignores
         // its signal and never settles, so a hung request cannot block the other tabs.
         locks.request(lockName, { signal }, () => whileNotAborted(signal, () => refreshUnderLock(input, signal))),
-      ),
 
-      signOutSession: fromPromise<void, { session: Session | null }>(async ({ input, signal }) => {
+      signOutSession: async ({ input, signal }: EffectCall<{ session: Session | null }>): Promise<void> => {
         if (input.session === null || !adapter.signOut) return
         const signOut = adapter.signOut.bind(adapter)
         const session = input.session
         await call('signOut', () => signOut(session, { signal }))
-      }),
+      },
     },
     actions: {
       syncSinks: ({ context }: { context: { session: Session | null } }) => {

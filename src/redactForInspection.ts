@@ -209,12 +209,24 @@ export function createRedactor(): Redactor {
   const view = (ref: ActorRefLike): InspectedActorRef => {
     const known = views.get(ref)
     if (known) return known
+    let config: { value: unknown } | undefined
+    let src: { value: unknown } | undefined
     const made: InspectedActorRef = Object.freeze({
       id: ref.id,
       sessionId: ref.sessionId,
       systemId: ref.systemId,
-      src: typeof ref.src === 'string' ? ref.src : copy(ref.src, new WeakMap()),
-      logic: Object.freeze({ config: ref.logic?.config instanceof Object ? logicConfig(ref) : undefined }),
+      get src() {
+        src ??= { value: typeof ref.src === 'string' ? ref.src : copy(ref.src, new WeakMap()) }
+        return src.value
+      },
+      // Copied on first read, not per view: a copy of the chart's definition (in `src` and in
+      // `logic`) would otherwise be most of a client's heap, and only an inspector reads it.
+      logic: Object.freeze({
+        get config() {
+          config ??= { value: ref.logic?.config instanceof Object ? logicConfig(ref) : undefined }
+          return config.value
+        },
+      }),
       get _parent() {
         return ref._parent ? view(ref._parent) : undefined
       },

@@ -2,29 +2,33 @@ import { createAuthClient } from 'authchart'
 import { authEnvironmentPaths, describeScenario, runAuthScenario } from 'authchart/testing'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { namedInterleavings } from '../model/namedInterleavings.js'
-import type { authMachine as AuthMachine } from '../../machines/authMachine.js'
+import { authMachine } from '../../machines/authMachine.js'
+import type * as ChartActorModule from '../../src/createChartActor.js'
 import { buildMutants, createAuthClientRef, type Effects, type Mutant } from './mutants.js'
 
-// The client builds its actor from `authMachine.provide(effects)`. This file swaps that module
-// for one that serves the current mutant's chart and effects; with no mutant, the real ones.
+// The client builds its actor with `createChartActor(effects, options)`: the chart shared by all
+// clients, whose actors and actions call the client's effects. This file swaps that module for one
+// that runs the current mutant's chart (with the same dispatch to the effects) and the mutant's
+// rewrite of the effects; with no mutant, the real ones.
 const current = vi.hoisted(() => ({ mutant: null as null | { machine?: unknown; effects?: (e: never) => unknown } }))
-vi.mock('../../machines/authMachine.js', async (importOriginal) => {
-  const real = (await importOriginal()) as { authMachine: { provide(effects: unknown): unknown } }
+vi.mock('../../src/createChartActor.js', async (importOriginal) => {
+  const real = await importOriginal<typeof ChartActorModule>()
+  const { createActor } = await import('xstate')
+  const { authMachine } = await import('../../machines/authMachine.js')
   return {
-    authMachine: {
-      provide(effects: unknown) {
-        const mutant = current.mutant
-        const machine = (mutant?.machine ?? real.authMachine) as typeof real.authMachine
-        return machine.provide(mutant?.effects ? mutant.effects(effects as never) : effects)
-      },
+    ...real,
+    createChartActor(effects: Parameters<typeof real.createChartActor>[0], options: never) {
+      const mutant = current.mutant
+      if (!mutant) return real.createChartActor(effects, options)
+      const machine = (mutant.machine ?? authMachine) as typeof authMachine
+      const actor = createActor(machine.provide(real.dispatchToClientEffects), options)
+      real.bindEffects(actor.system, (mutant.effects ? mutant.effects(effects as never) : effects) as never)
+      return actor
     },
   }
 })
 createAuthClientRef.current = (options) => createAuthClient(options)
-const { authMachine: realMachine } = await vi.importActual<{ authMachine: typeof AuthMachine }>(
-  '../../machines/authMachine.js',
-)
-const mutants = buildMutants(realMachine)
+const mutants = buildMutants(authMachine)
 
 // Named interleavings first: they are the bug reports, and they kill fastest.
 const suite = [...Object.values(namedInterleavings), ...authEnvironmentPaths()]

@@ -1,12 +1,13 @@
 import type { AuthClient, AuthClientOptions, TabLocks } from 'authchart'
 import type { AuthScenarioOptions, FakeCredentials, FakeTabs } from 'authchart/testing'
-import { type AnyActorLogic, type AnyStateMachine, assign, fromPromise } from 'xstate'
+import { type AnyStateMachine, assign } from 'xstate'
 import type { RefreshInput, SessionOutput } from '../../machines/AuthContext.js'
 import type { authMachine as AuthMachine } from '../../machines/authMachine.js'
 import { authSetup } from '../../machines/authSetup.js'
+import type { AuthEffects } from '../../src/createAuthEffects.js'
 
-/** What the client's `authMachine.provide(effects)` is given; a mutant may rewrite it. */
-export type Effects = { actors: Record<string, AnyActorLogic>; actions: Record<string, unknown> }
+/** One client's effects, which the shared chart's actors and actions call; a mutant may rewrite them. */
+export type Effects = AuthEffects
 
 /** A known bug, rebuilt as a variant of authchart (its chart or its effects) or of the app using it. */
 export interface Mutant {
@@ -42,11 +43,11 @@ function withState(
 }
 
 type PromiseCreator = (args: { input: RefreshInput; signal: AbortSignal }) => Promise<SessionOutput>
-/** The original refresh effect's promise creator (`fromPromise` keeps it as `config`). */
-const refreshOf = (effects: Effects) => (effects.actors.refreshSession as unknown as { config: PromiseCreator }).config
+/** The original refresh effect. */
+const refreshOf = (effects: Effects): PromiseCreator => effects.actors.refreshSession
 
 function withRefresh(effects: Effects, refresh: PromiseCreator): Effects {
-  return { ...effects, actors: { ...effects.actors, refreshSession: fromPromise(refresh as never) } }
+  return { ...effects, actors: { ...effects.actors, refreshSession: refresh } }
 }
 
 const passThroughLock: TabLocks = { request: (_name, _options, callback) => callback() }
