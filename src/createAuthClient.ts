@@ -173,7 +173,7 @@ export function createAuthClient<Credentials = unknown>(
     },
     start() {
       actor.start()
-      stopAdapterEvents ??= options.adapter.subscribe?.(onAdapterEvent)
+      stopAdapterEvents ??= options.adapter.subscribe?.(onAdapterEvent, { now: () => clock.now() })
       tabSync ??= createTabSync(tabs, config.storageKey, newTabId(), {
         onSession: (session, refreshTokenAt) => {
           try {
