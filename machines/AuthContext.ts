@@ -80,7 +80,18 @@ export interface AuthContext {
 export type AuthEvent =
   | { type: 'auth.signIn'; id: number; credentials: unknown }
   | { type: 'auth.signOut' }
-  | { type: 'session.refresh'; id: number; force: boolean; until?: ClaimsPredicate | undefined }
+  /**
+   * A `refresh()` call. The chart answers it with `refresh.settled`, or with
+   * `session.refreshTimeout` after `timeoutMs` (named by `description` when it waits for claims).
+   */
+  | {
+      type: 'session.refresh'
+      id: number
+      force: boolean
+      until?: ClaimsPredicate | undefined
+      timeoutMs: number
+      description?: string | undefined
+    }
   | { type: 'session.refreshTimeout'; id: number; error: AuthError }
   | { type: 'session.check' }
   /** The platform's `offline` and `online` events (authchart/vanilla binds them). */
@@ -98,7 +109,11 @@ export type AuthEmitted =
   | { type: 'error'; error: AuthError }
   | { type: 'refreshRejected'; error: SessionExpiredError; tokenAge: number | null }
   | { type: 'refresh.settled'; id: number; error: AuthError | null; session: Session | null }
-  | { type: 'signIn.settled'; id: number; error: AuthError | null }
+  | { type: 'signIn.settled'; id: number; error: AuthError | null; session: Session | null }
+
+/** What the chart tells its tab-sync actor (`syncTabs`) to send to the other tabs. */
+export type TabAnnouncement =
+  { type: 'announce.session'; session: Session | null; refreshTokenAt: number | null } | { type: 'announce.signOut' }
 
 /** What the restore actor found. */
 export interface RestoreOutput {

@@ -34,6 +34,11 @@ export const authMachine = authSetup.createMachine({
     signInId: null,
     offline: false,
   }),
+  // For as long as the chart runs: XState starts them with the chart and stops them with it.
+  invoke: [
+    { id: 'tabs', src: 'syncTabs' },
+    { id: 'adapterEvents', src: 'watchAdapter' },
+  ],
   on: {
     'network.offline': { actions: assign({ offline: true }) },
     'network.online': { actions: assign({ offline: false }) },
@@ -181,7 +186,7 @@ export const authMachine = authSetup.createMachine({
       },
       on: {
         'session.check': { guard: 'isRefreshDue', target: 'refreshing' },
-        'session.refresh': { target: 'refreshing', actions: 'addWaiterForNextRequest' },
+        'session.refresh': { target: 'refreshing', actions: ['addWaiterForNextRequest', 'startRefreshTimer'] },
         'tab.sessionChanged': {
           guard: ({ context, event }) => isNewerSession(event.session, context.session),
           target: 'authenticated',
@@ -214,7 +219,9 @@ export const authMachine = authSetup.createMachine({
           actions: [
             'adoptSessionOutput',
             enqueueActions(({ context, enqueue }) => {
-              if (context.signInId !== null) enqueue.emit({ type: 'signIn.settled', id: context.signInId, error: null })
+              if (context.signInId !== null) {
+                enqueue.emit({ type: 'signIn.settled', id: context.signInId, error: null, session: context.session })
+              }
               enqueue.assign({ signInId: null })
             }),
           ],

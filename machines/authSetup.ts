@@ -1,10 +1,12 @@
-import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate'
+import { assign, emit, enqueueActions, type EventObject, fromCallback, fromPromise, sendTo, setup } from 'xstate'
 import {
   AdapterError,
   AuthError,
+  ClaimsTimeoutError,
   InvalidOptionsError,
   NotAuthenticatedError,
   type RejectionReason,
+  RequestTimeoutError,
   SessionExpiredError,
 } from '../src/errors.js'
 import type { AuthUser, Session } from '../src/Session.js'
@@ -16,6 +18,7 @@ import type {
   RefreshInput,
   RestoreOutput,
   SessionOutput,
+  TabAnnouncement,
 } from './AuthContext.js'
 import { type Settlement, settleAll, settleOnTransient } from './refreshWaiters.js'
 import { backoffDelay, canRefresh, checkDelay, claimsDelay, isDue } from './sessionTiming.js'
@@ -49,9 +52,21 @@ export function expiredBy(context: AuthContext, failure: unknown, fallback: Reje
 export const due = (context: AuthContext) =>
   context.session !== null && isDue(context.session, now(context), context.config.refreshMargin)
 
-type Enqueue = { emit: (event: AuthEmitted) => void }
+/** The id of the delayed `session.refreshTimeout` that bounds the `refresh()` call `id`. */
+export const refreshTimerId = (id: number) => `refresh.${id}`
+
+type Enqueue = { emit: (event: AuthEmitted) => void; cancel: (id: string) => void }
 export function emitSettlements(enqueue: Enqueue, settled: Settlement[], session: Session | null) {
-  for (const { id, error } of settled) enqueue.emit({ type: 'refresh.settled', id, error, session })
+  for (const { id, error } of settled) {
+    enqueue.cancel(refreshTimerId(id))
+    enqueue.emit({ type: 'refresh.settled', id, error, session })
+  }
+}
+
+// The platform's lifecycles (tab sync, the adapter's own session events) are callback actors the
+// chart invokes for as long as it runs; a chart started without them simply hears nothing.
+function notListening<Heard extends EventObject>() {
+  return fromCallback<Heard>(() => undefined)
 }
 
 /**
@@ -76,6 +91,10 @@ export const authSetup = setup({
     signInWithCredentials: notProvided<SessionOutput, { credentials: unknown }>('signInWithCredentials'),
     refreshSession: notProvided<SessionOutput, RefreshInput>('refreshSession'),
     signOutSession: notProvided<void, { session: Session | null }>('signOutSession'),
+    /** Carries session changes to and from the other tabs; receives the `announce.*` events. */
+    syncTabs: notListening<TabAnnouncement>(),
+    /** The adapter's `subscribe`: session changes made by the backend's own SDK. */
+    watchAdapter: notListening<EventObject>(),
   },
   actions: {
     /** Pushes `context.session?.accessToken ?? null` to every token sink. Provided by the client. */
@@ -84,10 +103,25 @@ export const authSetup = setup({
     clearStoredSession: () => undefined,
     /** Stores `context.session`. Provided by the client. */
     storeSession: () => undefined,
-    /** Tells the other tabs about a session this tab obtained. Provided by the client. */
-    announceSession: () => undefined,
-    /** Tells the other tabs this tab signed out. Provided by the client. */
-    announceSignOut: () => undefined,
+    /** Tells the other tabs about a session this tab obtained. */
+    announceSession: sendTo('tabs', ({ context }) => ({
+      type: 'announce.session' as const,
+      session: context.session,
+      refreshTokenAt: context.refreshTokenAt,
+    })),
+    /** Tells the other tabs this tab signed out. */
+    announceSignOut: sendTo('tabs', { type: 'announce.signOut' as const }),
+    // A `refresh()` call is bounded by its own timeout, kept by the chart on its clock; settling
+    // the call cancels it (`emitSettlements`).
+    startRefreshTimer: enqueueActions(({ event, enqueue }) => {
+      if (event.type !== 'session.refresh') return
+      const { id, until, timeoutMs, description } = event
+      const error =
+        until === undefined
+          ? new RequestTimeoutError(`refresh did not finish within ${timeoutMs} ms`)
+          : new ClaimsTimeoutError(timeoutMs, description)
+      enqueue.raise({ type: 'session.refreshTimeout', id, error }, { delay: timeoutMs, id: refreshTimerId(id) })
+    }),
     reportError: emit(({ context }) => ({
       type: 'error' as const,
       error: context.error ?? new AuthError('unknown failure'),
@@ -125,6 +159,7 @@ export const authSetup = setup({
         type: 'signIn.settled',
         id: context.signInId,
         error: new NotAuthenticatedError('sign-in was cancelled by a newer call'),
+        session: null,
       })
       enqueue.assign({ signInId: null })
     }),
@@ -195,7 +230,9 @@ export const authSetup = setup({
       const error = asAuthError('error' in event ? event.error : undefined)
       enqueue.assign({ error, signInId: null })
       enqueue.emit({ type: 'error', error })
-      if (context.signInId !== null) enqueue.emit({ type: 'signIn.settled', id: context.signInId, error })
+      if (context.signInId !== null) {
+        enqueue.emit({ type: 'signIn.settled', id: context.signInId, error, session: context.session })
+      }
     }),
   },
   guards: {

@@ -107,7 +107,7 @@ export const refreshingState = authSetup.createStateConfig({
           actions: [assign({ error: () => new RequestTimeoutError('the refresh request timed out') }), 'failTransient'],
         },
       },
-      on: { 'session.refresh': { actions: 'addWaiterToCurrentRequest' } },
+      on: { 'session.refresh': { actions: ['addWaiterToCurrentRequest', 'startRefreshTimer'] } },
     },
     routing: {
       always: [
@@ -149,7 +149,7 @@ export const refreshingState = authSetup.createStateConfig({
         // Back online: wait only for `retryAt`, not the longest delay an offline backoff chose.
         'network.online': { target: 'backingOff', reenter: true, actions: assign({ offline: false }) },
         // Answered by the retry when the backoff ends.
-        'session.refresh': { actions: 'addWaiterForNextRequest' },
+        'session.refresh': { actions: ['addWaiterForNextRequest', 'startRefreshTimer'] },
         'session.refreshTimeout': [
           {
             guard: ({ context, event }) => !due(context) && context.waiters.every((w) => w.id === event.id),
@@ -164,7 +164,7 @@ export const refreshingState = authSetup.createStateConfig({
       entry: assign({ claimsAttempt: ({ context }) => context.claimsAttempt + 1 }),
       after: { claimsRetryDelay: 'requesting' },
       on: {
-        'session.refresh': { actions: 'addWaiterForNextRequest' },
+        'session.refresh': { actions: ['addWaiterForNextRequest', 'startRefreshTimer'] },
         'session.refreshTimeout': [
           {
             guard: ({ context, event }) => context.waiters.every((w) => w.id === event.id),

@@ -1,50 +1,27 @@
-import type { Actor } from 'xstate'
-import type { AuthEmitted } from '../machines/AuthContext.js'
-import type { authMachine } from '../machines/authMachine.js'
-import { isDue } from '../machines/sessionTiming.js'
-import type { AdapterSessionEvent } from './AuthAdapter.js'
 import type { AuthClientOptions } from './AuthClientOptions.js'
 import { consoleLogger } from './AuthLogger.js'
 import type { AuthClient } from './AuthClient.js'
-import type { SessionInfo } from './AuthSnapshot.js'
+import type { AuthStatus } from './AuthSnapshot.js'
 import { defaultClock } from './Clock.js'
-import { toAdapterError } from './classifyError.js'
-import { createAuthEffects } from './createAuthEffects.js'
-import { createChartActor } from './createChartActor.js'
+import { createAuthEffects, effectFailed } from './createAuthEffects.js'
 import { createAuthFetch } from './createAuthFetch.js'
 import { registerChartActor } from './chartActorOf.js'
 import { createChangeSignal } from './createChangeSignal.js'
+import { createChartActor } from './createChartActor.js'
 import { createInspectListener } from './createInspectListener.js'
+import { createPendingCalls } from './createPendingCalls.js'
 import { createRedactor, type Redactor } from './redactForInspection.js'
 import { createSnapshotView } from './createSnapshotView.js'
 import { createSessionStore } from './createSessionStore.js'
-import { createTabSync, type TabSync } from './createTabSync.js'
 import { createTokenSinks } from './createTokenSinks.js'
-import { decideToken } from './decideToken.js'
-import {
-  AuthError,
-  ClaimsTimeoutError,
-  InvalidOptionsError,
-  NotAuthenticatedError,
-  RequestTimeoutError,
-  SessionExpiredError,
-} from './errors.js'
+import { decideToken, freshToken } from './decideToken.js'
+import { type AuthError, InvalidOptionsError, NotAuthenticatedError, SessionExpiredError } from './errors.js'
 import { parseClientOptions, parseRefreshOptions } from './parseClientOptions.js'
-import { checkFreshSession, parseSession } from './parseSession.js'
 import { resolveStorage } from './resolveStorage.js'
 import { resolveTabs } from './resolveTabs.js'
-import { toSessionInfo } from './toSessionInfo.js'
 
-interface Pending<T> {
-  resolve(value: T): void
-  reject(error: unknown): void
-  timer?: unknown
-}
-
-// Made when the tab starts listening, not per client: a client that never starts costs none.
-const newTabId = () => globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random()}`
-
-const SETTLED_STATES: ReadonlySet<string> = new Set(['authenticated', 'refreshing', 'expired', 'unauthenticated'])
+// A `refresh()` waits out the states that are on their way somewhere (restoring, signing in).
+const SETTLED: ReadonlySet<AuthStatus> = new Set(['authenticated', 'refreshing', 'expired', 'unauthenticated'])
 
 /**
  * Creates the client that owns the session: one statechart, the only place any code gets a token
@@ -62,35 +39,25 @@ export function createAuthClient<Credentials = unknown>(
   const clock = options.clock ?? defaultClock
   const logger = options.logger ?? consoleLogger
   const storage = resolveStorage(options.storage, logger)
-  const store = createSessionStore(storage, config.storageKey)
+  const running = () => actor.getSnapshot().status === 'active'
   const report = (error: AuthError) => {
-    if (actor.getSnapshot().status === 'active') actor.send({ type: 'effect.failed', error })
+    if (running()) actor.send(effectFailed(error))
     else logger.error(`${error.code}: ${error.message}`)
   }
   const sinks = createTokenSinks(report)
-  const tabs = resolveTabs(options.tabs ?? true, config.storageKey, storage)
-  // The channel listens only while the client runs; before start() and after stop() this tab
-  // neither hears nor speaks.
-  let tabSync: TabSync | null = null
   const effects = createAuthEffects({
     adapter: options.adapter as never,
-    store,
+    store: createSessionStore(storage, config.storageKey),
     clock,
     sinks,
     report,
-    locks: tabs.locks,
-    lockName: `authchart:refresh:${config.storageKey}`,
-    rotation: tabs.rotation,
-    tabSync: {
-      announceSession: (session, refreshTokenAt) => tabSync?.announceSession(session, refreshTokenAt),
-      announceSignOut: () => tabSync?.announceSignOut(),
-      close: () => tabSync?.close(),
-    },
+    tabs: resolveTabs(options.tabs ?? true, config.storageKey, storage),
+    storageKey: config.storageKey,
   })
   // Made on first use (an inspector, a read of `auth.actor`): most clients never need one.
   let redactor: Redactor | undefined
   const redaction = () => (redactor ??= createRedactor())
-  const actor: Actor<typeof authMachine> = createChartActor(effects, {
+  const actor = createChartActor(effects, {
     clock,
     input: {
       refreshMargin: config.refreshMargin,
@@ -101,70 +68,13 @@ export function createAuthClient<Credentials = unknown>(
     },
     inspect: options.inspect && createInspectListener(options.inspect, config.redactInspection, redaction()),
   })
-
-  const refreshCalls = new Map<number, Pending<SessionInfo>>()
-  const signInCalls = new Map<number, Pending<SessionInfo>>()
-  let nextId = 0
-
+  const calls = createPendingCalls()
+  actor.on('refresh.settled', calls.settle)
+  actor.on('signIn.settled', calls.settle)
   const nextChange = createChangeSignal(actor)
-
-  actor.on('refresh.settled', (event: Extract<AuthEmitted, { type: 'refresh.settled' }>) => {
-    const call = refreshCalls.get(event.id)
-    if (!call) return
-    refreshCalls.delete(event.id)
-    clock.clearTimeout(call.timer)
-    if (event.error) call.reject(event.error)
-    else if (event.session) call.resolve(toSessionInfo(event.session))
-    else call.reject(new NotAuthenticatedError())
-  })
-  actor.on('signIn.settled', (event: Extract<AuthEmitted, { type: 'signIn.settled' }>) => {
-    const call = signInCalls.get(event.id)
-    if (!call) return
-    signInCalls.delete(event.id)
-    const session = actor.getSnapshot().context.session
-    if (event.error) call.reject(event.error)
-    else if (session) call.resolve(toSessionInfo(session))
-    else call.reject(new NotAuthenticatedError())
-  })
-
   const getSnapshot = createSnapshotView(() => actor.getSnapshot())
-
-  const waitForSettledState = async () => {
-    while (actor.getSnapshot().status === 'active' && !SETTLED_STATES.has(getSnapshot().status)) {
-      await nextChange()
-    }
-  }
-
-  const slowGetToken = async (): Promise<string> => {
-    for (;;) {
-      const decision = decideToken(actor.getSnapshot(), clock.now())
-      if (decision.kind === 'token') return decision.token
-      if (decision.kind === 'error') throw decision.error
-      if (decision.kind === 'check') actor.send({ type: 'session.check' })
-      else await nextChange()
-    }
-  }
-
-  let stopAdapterEvents: (() => void) | undefined
-  const onAdapterEvent = (event: AdapterSessionEvent) => {
-    if (event.type === 'error') {
-      report(toAdapterError('refresh', event.error, options.adapter.classify?.bind(options.adapter)))
-      return
-    }
-    if (event.type === 'signedOut') {
-      actor.send({ type: 'tab.signedOut', origin: 'adapter' })
-      return
-    }
-    try {
-      const session = checkFreshSession(
-        parseSession(event.session, 'session from adapter.subscribe'),
-        clock.now(),
-        'session from adapter.subscribe',
-      )
-      actor.send({ type: 'tab.sessionChanged', session, refreshTokenAt: clock.now(), origin: 'adapter' })
-    } catch (error) {
-      report(error instanceof AuthError ? error : new AuthError('bad adapter event', { cause: error }))
-    }
+  const waitWhile = async (busy: (status: AuthStatus) => boolean) => {
+    while (running() && busy(getSnapshot().status)) await nextChange()
   }
 
   const client: AuthClient<Credentials> = {
@@ -173,35 +83,12 @@ export function createAuthClient<Credentials = unknown>(
     },
     start() {
       actor.start()
-      stopAdapterEvents ??= options.adapter.subscribe?.(onAdapterEvent, { now: () => clock.now() })
-      tabSync ??= createTabSync(tabs, config.storageKey, newTabId(), {
-        onSession: (session, refreshTokenAt) => {
-          try {
-            checkFreshSession(session, clock.now(), 'session from another tab')
-          } catch (error) {
-            report(error as AuthError)
-            return
-          }
-          actor.send({ type: 'tab.sessionChanged', session, refreshTokenAt, origin: 'tab' })
-        },
-        onSignedOut: () => actor.send({ type: 'tab.signedOut', origin: 'tab' }),
-        report,
-      })
       return client
     },
     stop() {
-      stopAdapterEvents?.()
-      stopAdapterEvents = undefined
-      tabSync?.close()
-      tabSync = null
+      // The chart stops its tab channel and adapter subscription with it.
       actor.stop()
-      const stopped = new NotAuthenticatedError('the auth client was stopped')
-      for (const call of [...refreshCalls.values(), ...signInCalls.values()]) {
-        clock.clearTimeout(call.timer)
-        call.reject(stopped)
-      }
-      refreshCalls.clear()
-      signInCalls.clear()
+      calls.rejectAll(new NotAuthenticatedError('the auth client was stopped'))
       // Waiting getToken() calls wake through the change signal: a stopped actor completes.
     },
     getSnapshot,
@@ -218,54 +105,31 @@ export function createAuthClient<Credentials = unknown>(
     // The hot path: a held, fresh token is served from memory with one clock read. Everything
     // else (waiting, refreshing, failing) is the slow path.
     async getToken() {
-      const { value, context } = actor.getSnapshot()
-      const session = context.session
-      if (value === 'authenticated' && session !== null && !isDue(session, clock.now(), config.refreshMargin)) {
-        return session.accessToken
+      const token = freshToken(actor.getSnapshot(), clock.now())
+      if (token !== null) return token
+      for (;;) {
+        const decision = decideToken(actor.getSnapshot(), clock.now())
+        if (decision.kind === 'token') return decision.token
+        if (decision.kind === 'error') throw decision.error
+        if (decision.kind === 'check') actor.send({ type: 'session.check' })
+        else await nextChange()
       }
-      return slowGetToken()
     },
-    signIn(credentials) {
-      const id = ++nextId
-      return new Promise<SessionInfo>((resolve, reject) => {
-        signInCalls.set(id, { resolve, reject })
-        actor.send({ type: 'auth.signIn', id, credentials })
-      })
-    },
+    signIn: (credentials) => calls.add((id) => actor.send({ type: 'auth.signIn', id, credentials })),
     async signOut() {
       actor.send({ type: 'auth.signOut' })
-      while (actor.getSnapshot().status === 'active' && getSnapshot().status === 'signingOut') {
-        await nextChange()
-      }
+      await waitWhile((status) => status === 'signingOut')
     },
     async refresh(refreshOptions) {
       const { force, until, timeoutMs, description } = parseRefreshOptions(refreshOptions)
-      await waitForSettledState()
-      const { status } = getSnapshot()
-      if (status === 'expired') {
-        const error = actor.getSnapshot().context.error
+      await waitWhile((status) => !SETTLED.has(status))
+      const { status, error } = getSnapshot()
+      if (!running()) throw new NotAuthenticatedError('the auth client is stopped')
+      if (status === 'expired')
         throw error instanceof SessionExpiredError ? error : new SessionExpiredError('token_expired')
-      }
       if (status !== 'authenticated' && status !== 'refreshing') throw new NotAuthenticatedError()
-      const id = ++nextId
-      return new Promise<SessionInfo>((resolve, reject) => {
-        const timeoutError =
-          until === undefined
-            ? new RequestTimeoutError(`refresh did not finish within ${timeoutMs} ms`)
-            : new ClaimsTimeoutError(timeoutMs, description)
-        const timer = clock.setTimeout(
-          () => actor.send({ type: 'session.refreshTimeout', id, error: timeoutError }),
-          timeoutMs,
-        )
-        refreshCalls.set(id, { resolve, reject, timer })
-        actor.send({ type: 'session.refresh', id, force, until })
-        const accepted = actor.getSnapshot().context.waiters.some((w) => w.id === id)
-        if (refreshCalls.has(id) && !accepted) {
-          refreshCalls.delete(id)
-          clock.clearTimeout(timer)
-          reject(new InvalidOptionsError(`refresh() cannot run in state ${getSnapshot().status}`))
-        }
-      })
+      // Every state left here takes the call: the chart answers it, or times it out.
+      return calls.add((id) => actor.send({ type: 'session.refresh', id, force, until, timeoutMs, description }))
     },
     addTokenSink: (sink) => sinks.add(sink),
     fetch: createAuthFetch({
@@ -287,7 +151,7 @@ export function createAuthClient<Credentials = unknown>(
       return () => subscription.unsubscribe()
     },
     notify(signal) {
-      if (actor.getSnapshot().status !== 'active') return
+      if (!running()) return
       if (signal === 'offline') actor.send({ type: 'network.offline' })
       else if (signal === 'online') actor.send({ type: 'network.online' })
       // Back online, visible or awake: a refresh may have come due while nothing ran.

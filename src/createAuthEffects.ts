@@ -1,16 +1,16 @@
-import type { AuthEvent, RefreshInput, RestoreOutput, SessionOutput } from '../machines/AuthContext.js'
+import type { AuthEvent, RefreshInput, RestoreOutput, SessionOutput, TabAnnouncement } from '../machines/AuthContext.js'
 import { isNewerSession } from '../machines/sessionTiming.js'
-import type { AuthAdapter } from './AuthAdapter.js'
+import type { AdapterSessionEvent, AuthAdapter } from './AuthAdapter.js'
 import type { Clock } from './Clock.js'
 import { toAdapterError } from './classifyError.js'
 import type { RotationRecord, RotationStamp } from './createRotationRecord.js'
 import type { SessionStore, StoredSession } from './createSessionStore.js'
-import type { TabSync } from './createTabSync.js'
+import { createTabSync } from './createTabSync.js'
 import type { TokenSinks } from './createTokenSinks.js'
-import type { AuthError, AuthOperation } from './errors.js'
+import { AuthError, type AuthOperation } from './errors.js'
 import { checkFreshSession, parseSession, toInvalidSessionError } from './parseSession.js'
 import { type AuthUser, type Session, userSchema } from './Session.js'
-import type { TabLocks } from './TabTransport.js'
+import type { ResolvedTabs } from './resolveTabs.js'
 import { whileNotAborted } from './whileNotAborted.js'
 
 export interface AuthEffectsOptions {
@@ -19,13 +19,22 @@ export interface AuthEffectsOptions {
   clock: Clock
   sinks: TokenSinks
   report: (error: AuthError) => void
-  /** Excludes other tabs' refreshes (Web Locks, or an in-tab lock). */
-  locks: TabLocks
-  lockName: string
-  tabSync: TabSync
-  /** The profile's strongly consistent record of the latest session (IndexedDB), if any. */
-  rotation: RotationRecord | null
+  /**
+   * The tab channel, the lock that excludes other tabs' refreshes (Web Locks, or an in-tab lock),
+   * and the profile's strongly consistent record of the latest session (IndexedDB), if any.
+   */
+  tabs: ResolvedTabs
+  storageKey: string
 }
+
+/** What a lifecycle actor (tab sync, adapter events) is given: a way to tell the chart, and to hear it. */
+interface ListenerArgs {
+  sendBack(event: AuthEvent): void
+  receive(listener: (event: TabAnnouncement) => void): void
+}
+
+// Made when the tab starts listening, not per client: a client that never starts costs none.
+const newTabId = () => globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random()}`
 
 /** One client's effects: what the shared chart's actors and actions call for that client. */
 export type AuthEffects = ReturnType<typeof createAuthEffects>
@@ -48,17 +57,9 @@ function abortedError(): Error {
  * @example
  * const actor = createChartActor(createAuthEffects({ adapter, store, clock, sinks, report, ... }), { input })
  */
-export function createAuthEffects({
-  adapter,
-  store,
-  clock,
-  sinks,
-  report,
-  locks,
-  lockName,
-  tabSync,
-  rotation,
-}: AuthEffectsOptions) {
+export function createAuthEffects({ adapter, store, clock, sinks, report, tabs, storageKey }: AuthEffectsOptions) {
+  const { locks, rotation } = tabs
+  const lockName = `authchart:refresh:${storageKey}`
   // The adapters' one time source (AdapterContext.now): the client's clock, read when they need it.
   const now = () => clock.now()
   const call = async <T>(operation: AuthOperation, run: () => Promise<T>): Promise<T> => {
@@ -205,6 +206,55 @@ export function createAuthEffects({
         const session = input.session
         await call('signOut', () => signOut(session, { signal, now }))
       },
+
+      // The tab channel listens only while the chart runs: before start() and after stop() this
+      // tab neither hears nor speaks.
+      syncTabs: ({ sendBack, receive }: ListenerArgs) => {
+        const failed = (error: AuthError) => sendBack(effectFailed(error))
+        const sync = createTabSync(tabs, storageKey, newTabId(), {
+          onSession: (session, refreshTokenAt) => {
+            try {
+              checkFreshSession(session, clock.now(), 'session from another tab')
+            } catch (error) {
+              failed(error as AuthError)
+              return
+            }
+            sendBack({ type: 'tab.sessionChanged', session, refreshTokenAt, origin: 'tab' })
+          },
+          onSignedOut: () => sendBack({ type: 'tab.signedOut', origin: 'tab' }),
+          report: failed,
+        })
+        receive((event) => {
+          if (event.type === 'announce.signOut') sync.announceSignOut()
+          else if (event.session) sync.announceSession(event.session, event.refreshTokenAt)
+        })
+        return () => sync.close()
+      },
+
+      // Session changes made by the backend's own SDK, for as long as the chart runs.
+      watchAdapter: ({ sendBack }: ListenerArgs) =>
+        adapter.subscribe?.(
+          (event: AdapterSessionEvent) => {
+            if (event.type === 'error') {
+              sendBack(effectFailed(toAdapterError('refresh', event.error, adapter.classify?.bind(adapter))))
+            } else if (event.type === 'signedOut') {
+              sendBack({ type: 'tab.signedOut', origin: 'adapter' })
+            } else {
+              try {
+                const what = 'session from adapter.subscribe'
+                const session = checkFreshSession(parseSession(event.session, what), clock.now(), what)
+                sendBack({ type: 'tab.sessionChanged', session, refreshTokenAt: clock.now(), origin: 'adapter' })
+              } catch (error) {
+                sendBack(
+                  effectFailed(
+                    error instanceof AuthError ? error : new AuthError('bad adapter event', { cause: error }),
+                  ),
+                )
+              }
+            }
+          },
+          { now },
+        ),
     },
     actions: {
       syncSinks: ({ context }: { context: { session: Session | null } }) => {
@@ -217,10 +267,6 @@ export function createAuthEffects({
       storeSession: ({ context }: { context: { session: Session | null; refreshTokenAt: number | null } }) => {
         if (context.session) store.write(context.session, context.refreshTokenAt).then(undefined, report)
       },
-      announceSession: ({ context }: { context: { session: Session | null; refreshTokenAt: number | null } }) => {
-        if (context.session) tabSync.announceSession(context.session, context.refreshTokenAt)
-      },
-      announceSignOut: () => tabSync.announceSignOut(),
     },
   }
 }

@@ -1,5 +1,5 @@
-import { type Actor, type ActorOptions, type ActorSystem, createActor, fromPromise } from 'xstate'
-import type { RefreshInput, RestoreOutput, SessionOutput } from '../machines/AuthContext.js'
+import { type Actor, type ActorOptions, type ActorSystem, createActor, fromCallback, fromPromise } from 'xstate'
+import type { AuthEvent, RefreshInput, RestoreOutput, SessionOutput, TabAnnouncement } from '../machines/AuthContext.js'
 import { authMachine } from '../machines/authMachine.js'
 import type { AuthEffects } from './createAuthEffects.js'
 import type { AuthUser, Session } from './Session.js'
@@ -37,13 +37,20 @@ export const dispatchToClientEffects = {
     signOutSession: fromPromise<void, { session: Session | null }>((args) =>
       effectsOf(args.system).actors.signOutSession(args),
     ),
+    syncTabs: fromCallback<TabAnnouncement>(({ system, sendBack, receive }) =>
+      effectsOf(system).actors.syncTabs({ sendBack: (event: AuthEvent) => sendBack(event), receive }),
+    ),
+    watchAdapter: fromCallback(({ system, sendBack }) =>
+      effectsOf(system).actors.watchAdapter({
+        sendBack: (event: AuthEvent) => sendBack(event),
+        receive: () => undefined,
+      }),
+    ),
   },
   actions: {
     syncSinks: (args: EffectArgs) => effectsOf(args.system).actions.syncSinks(args),
     clearStoredSession: (args: EffectArgs) => effectsOf(args.system).actions.clearStoredSession(),
     storeSession: (args: EffectArgs) => effectsOf(args.system).actions.storeSession(args),
-    announceSession: (args: EffectArgs) => effectsOf(args.system).actions.announceSession(args),
-    announceSignOut: (args: EffectArgs) => effectsOf(args.system).actions.announceSignOut(),
   },
 }
 
@@ -59,7 +66,7 @@ const clientChart = authMachine.provide(dispatchToClientEffects)
  *
  * @example
  * const actor = createActor(authMachine.provide(dispatchToClientEffects))
- * bindEffects(actor.system, createAuthEffects({ adapter, store, clock, sinks, report, locks, lockName, tabSync, rotation }))
+ * bindEffects(actor.system, createAuthEffects({ adapter, store, clock, sinks, report, tabs, storageKey }))
  */
 export function bindEffects(system: AnyActorSystem, effects: AuthEffects): void {
   effectsBySystem.set(system, effects)
