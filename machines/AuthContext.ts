@@ -111,7 +111,7 @@ export type AuthEmitted =
   | { type: 'refresh.settled'; id: number; error: AuthError | null; session: Session | null }
   | { type: 'signIn.settled'; id: number; error: AuthError | null; session: Session | null }
 
-/** What the chart tells its tab-sync actor (`syncTabs`) to send to the other tabs. */
+/** What the chart tells its `watchSessionChanges` actor to send to the other tabs. */
 export type TabAnnouncement =
   { type: 'announce.session'; session: Session | null; refreshTokenAt: number | null } | { type: 'announce.signOut' }
 

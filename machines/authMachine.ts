@@ -34,11 +34,8 @@ export const authMachine = authSetup.createMachine({
     signInId: null,
     offline: false,
   }),
-  // For as long as the chart runs: XState starts them with the chart and stops them with it.
-  invoke: [
-    { id: 'tabs', src: 'syncTabs' },
-    { id: 'adapterEvents', src: 'watchAdapter' },
-  ],
+  // For as long as the chart runs: XState starts it with the chart and stops it with it.
+  invoke: { id: 'sessionChanges', src: 'watchSessionChanges' },
   on: {
     'network.offline': { actions: assign({ offline: true }) },
     'network.online': { actions: assign({ offline: false }) },

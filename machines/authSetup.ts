@@ -91,10 +91,12 @@ export const authSetup = setup({
     signInWithCredentials: notProvided<SessionOutput, { credentials: unknown }>('signInWithCredentials'),
     refreshSession: notProvided<SessionOutput, RefreshInput>('refreshSession'),
     signOutSession: notProvided<void, { session: Session | null }>('signOutSession'),
-    /** Carries session changes to and from the other tabs; receives the `announce.*` events. */
-    syncTabs: notListening<TabAnnouncement>(),
-    /** The adapter's `subscribe`: session changes made by the backend's own SDK. */
-    watchAdapter: notListening<EventObject>(),
+    /**
+     * Session changes from outside the chart, for as long as it runs: the other tabs' (the tab
+     * channel, which also carries the `announce.*` events this chart sends it) and the backend
+     * SDK's (the adapter's `subscribe`).
+     */
+    watchSessionChanges: notListening<TabAnnouncement>(),
   },
   actions: {
     /** Pushes `context.session?.accessToken ?? null` to every token sink. Provided by the client. */
@@ -104,13 +106,13 @@ export const authSetup = setup({
     /** Stores `context.session`. Provided by the client. */
     storeSession: () => undefined,
     /** Tells the other tabs about a session this tab obtained. */
-    announceSession: sendTo('tabs', ({ context }) => ({
+    announceSession: sendTo('sessionChanges', ({ context }) => ({
       type: 'announce.session' as const,
       session: context.session,
       refreshTokenAt: context.refreshTokenAt,
     })),
     /** Tells the other tabs this tab signed out. */
-    announceSignOut: sendTo('tabs', { type: 'announce.signOut' as const }),
+    announceSignOut: sendTo('sessionChanges', { type: 'announce.signOut' as const }),
     // A `refresh()` call is bounded by its own timeout, kept by the chart on its clock; settling
     // the call cancels it (`emitSettlements`).
     startRefreshTimer: enqueueActions(({ event, enqueue }) => {

@@ -77,6 +77,7 @@ export function createAuthClient<Credentials = unknown>(
     while (running() && busy(getSnapshot().status)) await nextChange()
   }
 
+  let authFetch: AuthClient['fetch'] | undefined
   const client: AuthClient<Credentials> = {
     get actor() {
       return redaction().ref(actor)
@@ -132,15 +133,18 @@ export function createAuthClient<Credentials = unknown>(
       return calls.add((id) => actor.send({ type: 'session.refresh', id, force, until, timeoutMs, description }))
     },
     addTokenSink: (sink) => sinks.add(sink),
-    fetch: createAuthFetch({
-      getToken: () => client.getToken(),
-      refresh: (o) => client.refresh(o),
-      fetch: () => options.fetch ?? globalThis.fetch,
-      now: () => clock.now(),
-      warn: (message) => logger.warn(message),
-      origins: config.authFetch.origins,
-      refreshCooldown: config.authFetch.refreshCooldown,
-    }),
+    // Made on first use, as most clients (a server's per request) never call it.
+    get fetch() {
+      return (authFetch ??= createAuthFetch({
+        getToken: () => client.getToken(),
+        refresh: (o) => client.refresh(o),
+        fetch: () => options.fetch ?? globalThis.fetch,
+        now: () => clock.now(),
+        warn: (message) => logger.warn(message),
+        origins: config.authFetch.origins,
+        refreshCooldown: config.authFetch.refreshCooldown,
+      }))
+    },
     on(type, listener) {
       // The chart also emits internal events that carry the session (tokens included) to this
       // facade; only the public ones may reach a listener.

@@ -157,6 +157,52 @@ export function createAuthEffects({ adapter, store, clock, sinks, report, tabs, 
     return { session: stored.session, refreshTokenAt: stored.refreshTokenAt, storageError: null }
   }
 
+  // The tab channel: this tab's sessions and sign-outs go out, the other tabs' come in (checked).
+  const syncTabs = ({ sendBack, receive }: ListenerArgs) => {
+    const failed = (error: AuthError) => sendBack(effectFailed(error))
+    const sync = createTabSync(tabs, storageKey, newTabId(), {
+      onSession: (session, refreshTokenAt) => {
+        try {
+          checkFreshSession(session, clock.now(), 'session from another tab')
+        } catch (error) {
+          failed(error as AuthError)
+          return
+        }
+        sendBack({ type: 'tab.sessionChanged', session, refreshTokenAt, origin: 'tab' })
+      },
+      onSignedOut: () => sendBack({ type: 'tab.signedOut', origin: 'tab' }),
+      report: failed,
+    })
+    receive((event) => {
+      if (event.type === 'announce.signOut') sync.announceSignOut()
+      else if (event.session) sync.announceSession(event.session, event.refreshTokenAt)
+    })
+    return () => sync.close()
+  }
+
+  // Session changes made by the backend's own SDK (`adapter.subscribe`), parsed.
+  const watchAdapter = ({ sendBack }: ListenerArgs) =>
+    adapter.subscribe?.(
+      (event: AdapterSessionEvent) => {
+        if (event.type === 'error') {
+          sendBack(effectFailed(toAdapterError('refresh', event.error, adapter.classify?.bind(adapter))))
+        } else if (event.type === 'signedOut') {
+          sendBack({ type: 'tab.signedOut', origin: 'adapter' })
+        } else {
+          try {
+            const what = 'session from adapter.subscribe'
+            const session = checkFreshSession(parseSession(event.session, what), clock.now(), what)
+            sendBack({ type: 'tab.sessionChanged', session, refreshTokenAt: clock.now(), origin: 'adapter' })
+          } catch (error) {
+            sendBack(
+              effectFailed(error instanceof AuthError ? error : new AuthError('bad adapter event', { cause: error })),
+            )
+          }
+        }
+      },
+      { now },
+    )
+
   return {
     actors: {
       restoreSession: async ({ signal }: { signal: AbortSignal }): Promise<RestoreOutput> => {
@@ -207,54 +253,17 @@ export function createAuthEffects({ adapter, store, clock, sinks, report, tabs, 
         await call('signOut', () => signOut(session, { signal, now }))
       },
 
-      // The tab channel listens only while the chart runs: before start() and after stop() this
-      // tab neither hears nor speaks.
-      syncTabs: ({ sendBack, receive }: ListenerArgs) => {
-        const failed = (error: AuthError) => sendBack(effectFailed(error))
-        const sync = createTabSync(tabs, storageKey, newTabId(), {
-          onSession: (session, refreshTokenAt) => {
-            try {
-              checkFreshSession(session, clock.now(), 'session from another tab')
-            } catch (error) {
-              failed(error as AuthError)
-              return
-            }
-            sendBack({ type: 'tab.sessionChanged', session, refreshTokenAt, origin: 'tab' })
-          },
-          onSignedOut: () => sendBack({ type: 'tab.signedOut', origin: 'tab' }),
-          report: failed,
-        })
-        receive((event) => {
-          if (event.type === 'announce.signOut') sync.announceSignOut()
-          else if (event.session) sync.announceSession(event.session, event.refreshTokenAt)
-        })
-        return () => sync.close()
+      // Session changes from outside this chart, for as long as it runs: before start() and after
+      // stop() this tab neither hears the other tabs and the backend's SDK nor speaks to them.
+      // One actor for both, as each invoked actor costs a client about 2 KB of heap.
+      watchSessionChanges: (args: ListenerArgs) => {
+        const closeTabs = syncTabs(args)
+        const unsubscribe = watchAdapter(args)
+        return () => {
+          unsubscribe?.()
+          closeTabs()
+        }
       },
-
-      // Session changes made by the backend's own SDK, for as long as the chart runs.
-      watchAdapter: ({ sendBack }: ListenerArgs) =>
-        adapter.subscribe?.(
-          (event: AdapterSessionEvent) => {
-            if (event.type === 'error') {
-              sendBack(effectFailed(toAdapterError('refresh', event.error, adapter.classify?.bind(adapter))))
-            } else if (event.type === 'signedOut') {
-              sendBack({ type: 'tab.signedOut', origin: 'adapter' })
-            } else {
-              try {
-                const what = 'session from adapter.subscribe'
-                const session = checkFreshSession(parseSession(event.session, what), clock.now(), what)
-                sendBack({ type: 'tab.sessionChanged', session, refreshTokenAt: clock.now(), origin: 'adapter' })
-              } catch (error) {
-                sendBack(
-                  effectFailed(
-                    error instanceof AuthError ? error : new AuthError('bad adapter event', { cause: error }),
-                  ),
-                )
-              }
-            }
-          },
-          { now },
-        ),
     },
     actions: {
       syncSinks: ({ context }: { context: { session: Session | null } }) => {

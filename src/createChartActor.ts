@@ -37,14 +37,8 @@ export const dispatchToClientEffects = {
     signOutSession: fromPromise<void, { session: Session | null }>((args) =>
       effectsOf(args.system).actors.signOutSession(args),
     ),
-    syncTabs: fromCallback<TabAnnouncement>(({ system, sendBack, receive }) =>
-      effectsOf(system).actors.syncTabs({ sendBack: (event: AuthEvent) => sendBack(event), receive }),
-    ),
-    watchAdapter: fromCallback(({ system, sendBack }) =>
-      effectsOf(system).actors.watchAdapter({
-        sendBack: (event: AuthEvent) => sendBack(event),
-        receive: () => undefined,
-      }),
+    watchSessionChanges: fromCallback<TabAnnouncement>(({ system, sendBack, receive }) =>
+      effectsOf(system).actors.watchSessionChanges({ sendBack: (event: AuthEvent) => sendBack(event), receive }),
     ),
   },
   actions: {
