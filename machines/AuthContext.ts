@@ -111,10 +111,6 @@ export type AuthEmitted =
   | { type: 'refresh.settled'; id: number; error: AuthError | null; session: Session | null }
   | { type: 'signIn.settled'; id: number; error: AuthError | null; session: Session | null }
 
-/** What the chart tells its `watchSessionChanges` actor to send to the other tabs. */
-export type TabAnnouncement =
-  { type: 'announce.session'; session: Session | null; refreshTokenAt: number | null } | { type: 'announce.signOut' }
-
 /** What the restore actor found. */
 export interface RestoreOutput {
   session: Session | null

@@ -1,7 +1,6 @@
 import { assign, emit, enqueueActions } from 'xstate'
 import { RequestTimeoutError, SessionExpiredError } from '../src/errors.js'
-import type { Session } from '../src/Session.js'
-import { asAuthError, authSetup, due, expiredBy, now } from './authSetup.js'
+import { asAuthError, authSetup, due, expiredBy, heldSession, now } from './authSetup.js'
 import { refreshingState } from './refreshingState.js'
 import { canRefresh, isNewerSession, isPastExpiry } from './sessionTiming.js'
 
@@ -34,7 +33,7 @@ export const authMachine = authSetup.createMachine({
     signInId: null,
     offline: false,
   }),
-  // For as long as the chart runs: XState starts it with the chart and stops it with it.
+  // For as long as the chart runs: XState starts it with the chart and stops (aborts) it with it.
   invoke: { id: 'sessionChanges', src: 'watchSessionChanges' },
   on: {
     'network.offline': { actions: assign({ offline: true }) },
@@ -122,7 +121,7 @@ export const authMachine = authSetup.createMachine({
     validating: {
       invoke: {
         src: 'validateSession',
-        input: ({ context }) => ({ session: context.session as Session }),
+        input: ({ context }) => ({ session: heldSession(context) }),
         onDone: {
           target: 'authenticated',
           actions: assign({

@@ -1,4 +1,4 @@
-import { assign, emit, enqueueActions, type EventObject, fromCallback, fromPromise, sendTo, setup } from 'xstate'
+import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate'
 import {
   AdapterError,
   AuthError,
@@ -18,7 +18,6 @@ import type {
   RefreshInput,
   RestoreOutput,
   SessionOutput,
-  TabAnnouncement,
 } from './AuthContext.js'
 import { type Settlement, settleAll, settleOnTransient } from './refreshWaiters.js'
 import { backoffDelay, canRefresh, checkDelay, claimsDelay, isDue } from './sessionTiming.js'
@@ -49,6 +48,16 @@ export function expiredBy(context: AuthContext, failure: unknown, fallback: Reje
     reason === 'refresh_token_unknown' && tokenAge !== null && tokenAge < context.config.refreshTokenLifetime
   return new SessionExpiredError(reason, { cause: failure, tokenAge, suspectedStoreLoss })
 }
+/**
+ * The session held by a state that only runs with one (validating, refreshing). Narrows the
+ * context's nullable session with a check instead of a cast: reaching such a state without one
+ * is a bug in the chart, and says so.
+ */
+export function heldSession(context: AuthContext): Session {
+  if (context.session === null) throw new Error('authchart: this state runs only with a session held')
+  return context.session
+}
+
 export const due = (context: AuthContext) =>
   context.session !== null && isDue(context.session, now(context), context.config.refreshMargin)
 
@@ -63,10 +72,11 @@ export function emitSettlements(enqueue: Enqueue, settled: Settlement[], session
   }
 }
 
-// The platform's lifecycles (tab sync, the adapter's own session events) are callback actors the
-// chart invokes for as long as it runs; a chart started without them simply hears nothing.
-function notListening<Heard extends EventObject>() {
-  return fromCallback<Heard>(() => undefined)
+// The platform's lifecycles (tab sync, the adapter's own session events) run in an actor the
+// chart invokes for as long as it runs: it settles only when stopped. A chart started without it
+// simply hears nothing.
+function notListening() {
+  return fromPromise<never>(() => new Promise<never>(() => undefined))
 }
 
 /**
@@ -93,10 +103,10 @@ export const authSetup = setup({
     signOutSession: notProvided<void, { session: Session | null }>('signOutSession'),
     /**
      * Session changes from outside the chart, for as long as it runs: the other tabs' (the tab
-     * channel, which also carries the `announce.*` events this chart sends it) and the backend
-     * SDK's (the adapter's `subscribe`).
+     * channel, through which `announceSession` / `announceSignOut` speak) and the backend SDK's
+     * (the adapter's `subscribe`). Provided by the client.
      */
-    watchSessionChanges: notListening<TabAnnouncement>(),
+    watchSessionChanges: notListening(),
   },
   actions: {
     /** Pushes `context.session?.accessToken ?? null` to every token sink. Provided by the client. */
@@ -105,14 +115,10 @@ export const authSetup = setup({
     clearStoredSession: () => undefined,
     /** Stores `context.session`. Provided by the client. */
     storeSession: () => undefined,
-    /** Tells the other tabs about a session this tab obtained. */
-    announceSession: sendTo('sessionChanges', ({ context }) => ({
-      type: 'announce.session' as const,
-      session: context.session,
-      refreshTokenAt: context.refreshTokenAt,
-    })),
-    /** Tells the other tabs this tab signed out. */
-    announceSignOut: sendTo('sessionChanges', { type: 'announce.signOut' as const }),
+    /** Tells the other tabs about a session this tab obtained. Provided by the client. */
+    announceSession: () => undefined,
+    /** Tells the other tabs this tab signed out. Provided by the client. */
+    announceSignOut: () => undefined,
     // A `refresh()` call is bounded by its own timeout, kept by the chart on its clock; settling
     // the call cancels it (`emitSettlements`).
     startRefreshTimer: enqueueActions(({ event, enqueue }) => {

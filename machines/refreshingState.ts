@@ -1,7 +1,6 @@
-import { assign, emit, enqueueActions, not } from 'xstate'
-import { AuthError, RequestTimeoutError, type SessionExpiredError } from '../src/errors.js'
-import type { Session } from '../src/Session.js'
-import { asAuthError, authSetup, due, emitSettlements, expiredBy } from './authSetup.js'
+import { assign, enqueueActions, not } from 'xstate'
+import { AuthError, RequestTimeoutError } from '../src/errors.js'
+import { asAuthError, authSetup, due, emitSettlements, expiredBy, heldSession } from './authSetup.js'
 import { settleAll, settleOnSuccess } from './refreshWaiters.js'
 import { canRefresh, isNewerSession } from './sessionTiming.js'
 
@@ -26,7 +25,7 @@ export const refreshingState = authSetup.createStateConfig({
           const { settled, remaining } = settleOnSuccess(
             context.waiters,
             Number.MAX_SAFE_INTEGER,
-            (context.session as Session).claims,
+            heldSession(context).claims,
           )
           emitSettlements(enqueue, settled, context.session)
           enqueue.assign({ waiters: remaining })
@@ -60,7 +59,7 @@ export const refreshingState = authSetup.createStateConfig({
       invoke: {
         src: 'refreshSession',
         input: ({ context }) => ({
-          session: context.session as Session,
+          session: heldSession(context),
           force: context.inflightForce,
           refreshTokenAt: context.refreshTokenAt,
         }),
@@ -69,11 +68,7 @@ export const refreshingState = authSetup.createStateConfig({
           actions: [
             'adoptSessionOutput',
             enqueueActions(({ context, enqueue }) => {
-              const { settled, remaining } = settleOnSuccess(
-                context.waiters,
-                context.gen,
-                (context.session as Session).claims,
-              )
+              const { settled, remaining } = settleOnSuccess(context.waiters, context.gen, heldSession(context).claims)
               emitSettlements(enqueue, settled, context.session)
               enqueue.assign({ waiters: remaining })
             }),
@@ -84,13 +79,11 @@ export const refreshingState = authSetup.createStateConfig({
             guard: ({ event }) => asAuthError(event.error).kind === 'rejected',
             target: '#auth.expired',
             actions: [
-              assign({ error: ({ context, event }) => expiredBy(context, event.error, 'refresh_rejected') }),
-              emit(({ context }) => {
-                const error = context.error as SessionExpiredError
-                return { type: 'refreshRejected' as const, error, tokenAge: error.tokenAge }
-              }),
-              enqueueActions(({ context, enqueue }) => {
-                emitSettlements(enqueue, settleAll(context.waiters, context.error as AuthError).settled, null)
+              enqueueActions(({ context, event, enqueue }) => {
+                const error = expiredBy(context, event.error, 'refresh_rejected')
+                enqueue.assign({ error })
+                enqueue.emit({ type: 'refreshRejected', error, tokenAge: error.tokenAge })
+                emitSettlements(enqueue, settleAll(context.waiters, error).settled, null)
                 enqueue.assign({ waiters: [] })
               }),
             ],

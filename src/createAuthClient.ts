@@ -2,7 +2,6 @@ import type { AuthClientOptions } from './AuthClientOptions.js'
 import { consoleLogger } from './AuthLogger.js'
 import type { AuthClient } from './AuthClient.js'
 import type { AuthStatus } from './AuthSnapshot.js'
-import { defaultClock } from './Clock.js'
 import { createAuthEffects, effectFailed } from './createAuthEffects.js'
 import { createAuthFetch } from './createAuthFetch.js'
 import { registerChartActor } from './chartActorOf.js'
@@ -11,10 +10,10 @@ import { createChartActor } from './createChartActor.js'
 import { createInspectListener } from './createInspectListener.js'
 import { createPendingCalls } from './createPendingCalls.js'
 import { createRedactor, type Redactor } from './redactForInspection.js'
-import { createSnapshotView } from './createSnapshotView.js'
+import { createSnapshotView, subscribeToView } from './createSnapshotView.js'
 import { createSessionStore } from './createSessionStore.js'
 import { createTokenSinks } from './createTokenSinks.js'
-import { decideToken, freshToken } from './decideToken.js'
+import { createGetToken } from './decideToken.js'
 import { type AuthError, InvalidOptionsError, NotAuthenticatedError, SessionExpiredError } from './errors.js'
 import { parseClientOptions, parseRefreshOptions } from './parseClientOptions.js'
 import { resolveStorage } from './resolveStorage.js'
@@ -36,7 +35,7 @@ export function createAuthClient<Credentials = unknown>(
   options: AuthClientOptions<Credentials>,
 ): AuthClient<Credentials> {
   const config = parseClientOptions(options)
-  const clock = options.clock ?? defaultClock
+  const { clock } = config
   const logger = options.logger ?? consoleLogger
   const storage = resolveStorage(options.storage, logger)
   const running = () => actor.getSnapshot().status === 'active'
@@ -51,6 +50,7 @@ export function createAuthClient<Credentials = unknown>(
     clock,
     sinks,
     report,
+    send: (event) => actor.send(event),
     tabs: resolveTabs(options.tabs ?? true, config.storageKey, storage),
     storageKey: config.storageKey,
   })
@@ -59,13 +59,7 @@ export function createAuthClient<Credentials = unknown>(
   const redaction = () => (redactor ??= createRedactor())
   const actor = createChartActor(effects, {
     clock,
-    input: {
-      refreshMargin: config.refreshMargin,
-      refreshesWithoutToken: options.adapter.refreshesWithoutToken === true,
-      refreshTokenLifetime: options.adapter.refreshTokenLifetime ?? Number.POSITIVE_INFINITY,
-      retry: config.retry,
-      env: { now: () => clock.now(), random: options.random ?? Math.random },
-    },
+    input: config.chartInput,
     inspect: options.inspect && createInspectListener(options.inspect, config.redactInspection, redaction()),
   })
   const calls = createPendingCalls()
@@ -93,29 +87,8 @@ export function createAuthClient<Credentials = unknown>(
       // Waiting getToken() calls wake through the change signal: a stopped actor completes.
     },
     getSnapshot,
-    subscribe(listener) {
-      let last = getSnapshot()
-      const subscription = actor.subscribe(() => {
-        const next = getSnapshot()
-        if (next === last) return
-        last = next
-        listener(next)
-      })
-      return () => subscription.unsubscribe()
-    },
-    // The hot path: a held, fresh token is served from memory with one clock read. Everything
-    // else (waiting, refreshing, failing) is the slow path.
-    async getToken() {
-      const token = freshToken(actor.getSnapshot(), clock.now())
-      if (token !== null) return token
-      for (;;) {
-        const decision = decideToken(actor.getSnapshot(), clock.now())
-        if (decision.kind === 'token') return decision.token
-        if (decision.kind === 'error') throw decision.error
-        if (decision.kind === 'check') actor.send({ type: 'session.check' })
-        else await nextChange()
-      }
-    },
+    subscribe: (listener) => subscribeToView(actor, getSnapshot, listener),
+    getToken: createGetToken(actor, () => clock.now(), nextChange),
     signIn: (credentials) => calls.add((id) => actor.send({ type: 'auth.signIn', id, credentials })),
     async signOut() {
       actor.send({ type: 'auth.signOut' })

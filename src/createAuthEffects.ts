@@ -1,11 +1,11 @@
-import type { AuthEvent, RefreshInput, RestoreOutput, SessionOutput, TabAnnouncement } from '../machines/AuthContext.js'
+import type { AuthEvent, RefreshInput, RestoreOutput, SessionOutput } from '../machines/AuthContext.js'
 import { isNewerSession } from '../machines/sessionTiming.js'
 import type { AdapterSessionEvent, AuthAdapter } from './AuthAdapter.js'
 import type { Clock } from './Clock.js'
 import { toAdapterError } from './classifyError.js'
 import type { RotationRecord, RotationStamp } from './createRotationRecord.js'
 import type { SessionStore, StoredSession } from './createSessionStore.js'
-import { createTabSync } from './createTabSync.js'
+import { createTabSync, type TabSync } from './createTabSync.js'
 import type { TokenSinks } from './createTokenSinks.js'
 import { AuthError, type AuthOperation } from './errors.js'
 import { checkFreshSession, parseSession, toInvalidSessionError } from './parseSession.js'
@@ -19,18 +19,14 @@ export interface AuthEffectsOptions {
   clock: Clock
   sinks: TokenSinks
   report: (error: AuthError) => void
+  /** Sends an event to the chart (a session from another tab or from the adapter's SDK). */
+  send: (event: AuthEvent) => void
   /**
    * The tab channel, the lock that excludes other tabs' refreshes (Web Locks, or an in-tab lock),
    * and the profile's strongly consistent record of the latest session (IndexedDB), if any.
    */
   tabs: ResolvedTabs
   storageKey: string
-}
-
-/** What a lifecycle actor (tab sync, adapter events) is given: a way to tell the chart, and to hear it. */
-interface ListenerArgs {
-  sendBack(event: AuthEvent): void
-  receive(listener: (event: TabAnnouncement) => void): void
 }
 
 // Made when the tab starts listening, not per client: a client that never starts costs none.
@@ -57,7 +53,16 @@ function abortedError(): Error {
  * @example
  * const actor = createChartActor(createAuthEffects({ adapter, store, clock, sinks, report, ... }), { input })
  */
-export function createAuthEffects({ adapter, store, clock, sinks, report, tabs, storageKey }: AuthEffectsOptions) {
+export function createAuthEffects({
+  adapter,
+  store,
+  clock,
+  sinks,
+  report,
+  send,
+  tabs,
+  storageKey,
+}: AuthEffectsOptions) {
   const { locks, rotation } = tabs
   const lockName = `authchart:refresh:${storageKey}`
   // The adapters' one time source (AdapterContext.now): the client's clock, read when they need it.
@@ -158,8 +163,11 @@ export function createAuthEffects({ adapter, store, clock, sinks, report, tabs, 
   }
 
   // The tab channel: this tab's sessions and sign-outs go out, the other tabs' come in (checked).
-  const syncTabs = ({ sendBack, receive }: ListenerArgs) => {
-    const failed = (error: AuthError) => sendBack(effectFailed(error))
+  // Open only while the chart runs `watchSessionChanges`: before start() and after stop() this
+  // tab neither hears nor speaks.
+  let tabSync: TabSync | null = null
+  const syncTabs = () => {
+    const failed = (error: AuthError) => send(effectFailed(error))
     const sync = createTabSync(tabs, storageKey, newTabId(), {
       onSession: (session, refreshTokenAt) => {
         try {
@@ -168,33 +176,33 @@ export function createAuthEffects({ adapter, store, clock, sinks, report, tabs, 
           failed(error as AuthError)
           return
         }
-        sendBack({ type: 'tab.sessionChanged', session, refreshTokenAt, origin: 'tab' })
+        send({ type: 'tab.sessionChanged', session, refreshTokenAt, origin: 'tab' })
       },
-      onSignedOut: () => sendBack({ type: 'tab.signedOut', origin: 'tab' }),
+      onSignedOut: () => send({ type: 'tab.signedOut', origin: 'tab' }),
       report: failed,
     })
-    receive((event) => {
-      if (event.type === 'announce.signOut') sync.announceSignOut()
-      else if (event.session) sync.announceSession(event.session, event.refreshTokenAt)
-    })
-    return () => sync.close()
+    tabSync = sync
+    return () => {
+      tabSync = null
+      sync.close()
+    }
   }
 
   // Session changes made by the backend's own SDK (`adapter.subscribe`), parsed.
-  const watchAdapter = ({ sendBack }: ListenerArgs) =>
+  const watchAdapter = () =>
     adapter.subscribe?.(
       (event: AdapterSessionEvent) => {
         if (event.type === 'error') {
-          sendBack(effectFailed(toAdapterError('refresh', event.error, adapter.classify?.bind(adapter))))
+          send(effectFailed(toAdapterError('refresh', event.error, adapter.classify?.bind(adapter))))
         } else if (event.type === 'signedOut') {
-          sendBack({ type: 'tab.signedOut', origin: 'adapter' })
+          send({ type: 'tab.signedOut', origin: 'adapter' })
         } else {
           try {
             const what = 'session from adapter.subscribe'
             const session = checkFreshSession(parseSession(event.session, what), clock.now(), what)
-            sendBack({ type: 'tab.sessionChanged', session, refreshTokenAt: clock.now(), origin: 'adapter' })
+            send({ type: 'tab.sessionChanged', session, refreshTokenAt: clock.now(), origin: 'adapter' })
           } catch (error) {
-            sendBack(
+            send(
               effectFailed(error instanceof AuthError ? error : new AuthError('bad adapter event', { cause: error })),
             )
           }
@@ -253,17 +261,22 @@ export function createAuthEffects({ adapter, store, clock, sinks, report, tabs, 
         await call('signOut', () => signOut(session, { signal, now }))
       },
 
-      // Session changes from outside this chart, for as long as it runs: before start() and after
-      // stop() this tab neither hears the other tabs and the backend's SDK nor speaks to them.
-      // One actor for both, as each invoked actor costs a client about 2 KB of heap.
-      watchSessionChanges: (args: ListenerArgs) => {
-        const closeTabs = syncTabs(args)
-        const unsubscribe = watchAdapter(args)
-        return () => {
-          unsubscribe?.()
-          closeTabs()
-        }
-      },
+      // Session changes from outside this chart, for as long as it runs: the other tabs' and the
+      // backend SDK's. Settles never; the chart's stop aborts it, which closes both. One actor for
+      // both, as each invoked actor costs a client about 2 KB of heap.
+      watchSessionChanges: ({ signal }: { signal: AbortSignal }) =>
+        new Promise<never>(() => {
+          const closeTabs = syncTabs()
+          const unsubscribe = watchAdapter()
+          signal.addEventListener(
+            'abort',
+            () => {
+              unsubscribe?.()
+              closeTabs()
+            },
+            { once: true },
+          )
+        }),
     },
     actions: {
       syncSinks: ({ context }: { context: { session: Session | null } }) => {
@@ -273,6 +286,10 @@ export function createAuthEffects({ adapter, store, clock, sinks, report, tabs, 
         store.clear().then(undefined, report)
         rotation?.clear().then(undefined, report)
       },
+      announceSession: ({ context }: { context: { session: Session | null; refreshTokenAt: number | null } }) => {
+        if (context.session) tabSync?.announceSession(context.session, context.refreshTokenAt)
+      },
+      announceSignOut: () => tabSync?.announceSignOut(),
       storeSession: ({ context }: { context: { session: Session | null; refreshTokenAt: number | null } }) => {
         if (context.session) store.write(context.session, context.refreshTokenAt).then(undefined, report)
       },

@@ -1,5 +1,5 @@
-import { type Actor, type ActorOptions, type ActorSystem, createActor, fromCallback, fromPromise } from 'xstate'
-import type { AuthEvent, RefreshInput, RestoreOutput, SessionOutput, TabAnnouncement } from '../machines/AuthContext.js'
+import { type Actor, type ActorOptions, type ActorSystem, createActor, fromPromise } from 'xstate'
+import type { RefreshInput, RestoreOutput, SessionOutput } from '../machines/AuthContext.js'
 import { authMachine } from '../machines/authMachine.js'
 import type { AuthEffects } from './createAuthEffects.js'
 import type { AuthUser, Session } from './Session.js'
@@ -17,6 +17,20 @@ function effectsOf(system: AnyActorSystem): AuthEffects {
   return effects
 }
 
+type EffectActor = keyof AuthEffects['actors']
+
+// A promise actor that runs the effect `name` of the client whose actor runs it.
+function dispatchPromise<Output, Input>(name: EffectActor) {
+  return fromPromise<Output, Input>((args) =>
+    (effectsOf(args.system).actors[name] as unknown as (a: typeof args) => Promise<Output>)(args),
+  )
+}
+
+// An action that runs the effect `name` of the client whose actor runs it.
+function dispatchAction(name: keyof AuthEffects['actions']) {
+  return (args: EffectArgs) => effectsOf(args.system).actions[name](args)
+}
+
 /**
  * The implementations every client's chart runs: each one calls the effect of the client whose
  * actor runs it. Provided once for all clients, so a client costs no `provide()` (a new machine:
@@ -24,27 +38,19 @@ function effectsOf(system: AnyActorSystem): AuthEffects {
  */
 export const dispatchToClientEffects = {
   actors: {
-    restoreSession: fromPromise<RestoreOutput>((args) => effectsOf(args.system).actors.restoreSession(args)),
-    validateSession: fromPromise<{ user?: AuthUser | undefined }, { session: Session }>((args) =>
-      effectsOf(args.system).actors.validateSession(args),
-    ),
-    signInWithCredentials: fromPromise<SessionOutput, { credentials: unknown }>((args) =>
-      effectsOf(args.system).actors.signInWithCredentials(args),
-    ),
-    refreshSession: fromPromise<SessionOutput, RefreshInput>((args) =>
-      effectsOf(args.system).actors.refreshSession(args),
-    ),
-    signOutSession: fromPromise<void, { session: Session | null }>((args) =>
-      effectsOf(args.system).actors.signOutSession(args),
-    ),
-    watchSessionChanges: fromCallback<TabAnnouncement>(({ system, sendBack, receive }) =>
-      effectsOf(system).actors.watchSessionChanges({ sendBack: (event: AuthEvent) => sendBack(event), receive }),
-    ),
+    restoreSession: dispatchPromise<RestoreOutput, unknown>('restoreSession'),
+    validateSession: dispatchPromise<{ user?: AuthUser | undefined }, { session: Session }>('validateSession'),
+    signInWithCredentials: dispatchPromise<SessionOutput, { credentials: unknown }>('signInWithCredentials'),
+    refreshSession: dispatchPromise<SessionOutput, RefreshInput>('refreshSession'),
+    signOutSession: dispatchPromise<void, { session: Session | null }>('signOutSession'),
+    watchSessionChanges: dispatchPromise<never, unknown>('watchSessionChanges'),
   },
   actions: {
-    syncSinks: (args: EffectArgs) => effectsOf(args.system).actions.syncSinks(args),
-    clearStoredSession: (args: EffectArgs) => effectsOf(args.system).actions.clearStoredSession(),
-    storeSession: (args: EffectArgs) => effectsOf(args.system).actions.storeSession(args),
+    syncSinks: dispatchAction('syncSinks'),
+    clearStoredSession: dispatchAction('clearStoredSession'),
+    storeSession: dispatchAction('storeSession'),
+    announceSession: dispatchAction('announceSession'),
+    announceSignOut: dispatchAction('announceSignOut'),
   },
 }
 

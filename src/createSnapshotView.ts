@@ -47,3 +47,25 @@ export function createSnapshotView(read: () => { value: unknown; context: AuthCo
     return last
   }
 }
+
+/**
+ * Calls `listener` with each new public snapshot: only when `getSnapshot` returns a different
+ * object, so the chart's internal steps reach no one.
+ *
+ * @example
+ * const unsubscribe = subscribeToView(actor, getSnapshot, (snapshot) => render(snapshot.status))
+ */
+export function subscribeToView(
+  source: { subscribe(next: () => void): { unsubscribe(): void } },
+  getSnapshot: () => AuthSnapshot,
+  listener: (snapshot: AuthSnapshot) => void,
+): () => void {
+  let last = getSnapshot()
+  const subscription = source.subscribe(() => {
+    const next = getSnapshot()
+    if (next === last) return
+    last = next
+    listener(next)
+  })
+  return () => subscription.unsubscribe()
+}

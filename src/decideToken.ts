@@ -67,3 +67,29 @@ export function decideToken(view: ChartView, now: number): TokenDecision {
   }
   return { kind: 'wait' }
 }
+
+/**
+ * `getToken()` over a chart actor. The hot path: a held, fresh token is served from memory with
+ * one clock read. Everything else (waiting, refreshing, failing) follows {@link decideToken},
+ * waking on each change of the chart.
+ *
+ * @example
+ * const getToken = createGetToken(actor, () => clock.now(), createChangeSignal(actor))
+ */
+export function createGetToken(
+  actor: { getSnapshot(): ChartView; send(event: { type: 'session.check' }): void },
+  now: () => number,
+  nextChange: () => Promise<void>,
+): () => Promise<string> {
+  return async () => {
+    const token = freshToken(actor.getSnapshot(), now())
+    if (token !== null) return token
+    for (;;) {
+      const decision = decideToken(actor.getSnapshot(), now())
+      if (decision.kind === 'token') return decision.token
+      if (decision.kind === 'error') throw decision.error
+      if (decision.kind === 'check') actor.send({ type: 'session.check' })
+      else await nextChange()
+    }
+  }
+}

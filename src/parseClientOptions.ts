@@ -1,6 +1,7 @@
 import * as z from 'zod/mini'
-import type { ClaimsPredicate, RetryPolicy } from '../machines/AuthContext.js'
+import type { AuthMachineInput, ClaimsPredicate, RetryPolicy } from '../machines/AuthContext.js'
 import type { AuthClientOptions } from './AuthClientOptions.js'
+import { defaultClock } from './Clock.js'
 import { InvalidOptionsError } from './errors.js'
 
 /** Options for `auth.refresh()`. */
@@ -102,12 +103,21 @@ export function parseClientOptions(options: AuthClientOptions<never> | AuthClien
   const parsed = clientOptionsSchema.safeParse(options)
   if (!parsed.success) fail('createAuthClient options', parsed.error)
   const { storageKey, refreshMargin, redactInspection, retry, authFetch } = parsed.data
+  const clock = options.clock ?? defaultClock
+  const chartInput: AuthMachineInput = {
+    refreshMargin: refreshMargin ?? 60_000,
+    refreshesWithoutToken: options.adapter.refreshesWithoutToken === true,
+    refreshTokenLifetime: options.adapter.refreshTokenLifetime ?? Number.POSITIVE_INFINITY,
+    retry: { ...DEFAULT_RETRY, ...stripUndefined(retry ?? {}) } as RetryPolicy,
+    env: { now: () => clock.now(), random: options.random ?? Math.random },
+  }
   return {
     authFetch: { origins: authFetch?.origins ?? [], refreshCooldown: authFetch?.refreshCooldown ?? 10_000 },
     storageKey: storageKey ?? 'authchart.session',
-    refreshMargin: refreshMargin ?? 60_000,
     redactInspection: redactInspection ?? true,
-    retry: { ...DEFAULT_RETRY, ...stripUndefined(retry ?? {}) } as RetryPolicy,
+    clock,
+    /** The chart's input: the timing options, what the adapter declares, and the clock. */
+    chartInput,
   }
 }
 
