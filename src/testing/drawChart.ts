@@ -43,7 +43,10 @@ function guardName(guard: unknown): string | undefined {
   if (typeof guard === 'string') return guard
   // xstate's not/and/or are functions carrying their operands; an inline guard has no useful name.
   const inner = (guard as { guards?: unknown[] }).guards
-  if (typeof guard === 'function' && Array.isArray(inner)) return `${guard.name}(${inner.map(guardName).join(', ')})`
+  // A bundler may rename them (`not2`): the digits it adds are dropped.
+  if (typeof guard === 'function' && Array.isArray(inner)) {
+    return `${guard.name.replace(/\d+$/, '')}(${inner.map(guardName).join(', ')})`
+  }
   if (typeof guard === 'function') return 'if'
   const type = (guard as { type?: unknown }).type
   return typeof type === 'string' ? type : 'if'
