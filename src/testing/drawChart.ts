@@ -52,9 +52,14 @@ function guardName(guard: unknown): string | undefined {
   return typeof type === 'string' ? type : 'if'
 }
 
-// The row's text: what a reader needs to tell two branches apart (the actor an invoke's
-// done/error comes from, the guard) and where the arrow goes.
-function rowText(machine: AnyStateMachine, t: ChartTransition, guard: string | undefined): string {
+/**
+ * A transition's row as drawn: what a reader needs to tell two branches apart (the actor an
+ * invoke's done/error comes from, the guard) and where the arrow goes.
+ *
+ * @example
+ * rowText(authMachine, t, guardsByKey(authMachine).get(t.key)) // 'always [isBackingOff] → backingOff'
+ */
+export function rowText(machine: AnyStateMachine, t: ChartTransition, guard: string | undefined): string {
   const node = machine.getStateNodeById(t.source)
   const src = node.invoke.map((i) => (typeof i.src === 'string' ? i.src : 'actor'))[0] ?? ''
   const event = t.event === 'done actor' || t.event === 'error actor' ? `${t.event.split(' ')[0]} ${src}` : t.event
@@ -62,8 +67,13 @@ function rowText(machine: AnyStateMachine, t: ChartTransition, guard: string | u
   return `${event}${guard ? ` [${guard}]` : ''} ${to}`
 }
 
-// Each transition key with the guard of its branch, found the way chartTransitions keys them.
-function guardsByKey(machine: AnyStateMachine): Map<string, string | undefined> {
+/**
+ * Each transition key (as `chartTransitions` makes it) with the name of its branch's guard.
+ *
+ * @example
+ * guardsByKey(authMachine).get('auth.refreshing.starting --always[2]') // 'isBackingOff'
+ */
+export function guardsByKey(machine: AnyStateMachine): Map<string, string | undefined> {
   const guards = new Map<string, string | undefined>()
   const visit = (node: AnyStateNode) => {
     for (const eventType of [...node.transitions.keys(), ...(node.always ? [''] : [])]) {
@@ -163,8 +173,6 @@ export function drawChart(machine: AnyStateMachine, options: DrawChartOptions = 
     lanes[lane]?.push([lo, hi])
     e.lane = lane
   }
-  const totalWidth = width + 14 + lanes.length * LANE + 10
-  const height = y + 8
 
   const current = new Set(options.current ?? [])
   const { covered, coveredStates, last } = options
@@ -174,13 +182,14 @@ export function drawChart(machine: AnyStateMachine, options: DrawChartOptions = 
   const drawBox = (box: Box) => {
     const { node, depth } = box
     const x = depth * INDENT
+    const parent = node.parent as AnyStateNode | undefined
     const classes = [
       'state',
       node.type,
+      parent?.type === 'parallel' ? 'region' : '',
       current.has(node.id) ? 'active' : '',
       coveredStates && node !== machine.root && !coveredStates.has(node.id) ? 'unvisited' : '',
     ].filter(Boolean)
-    const parent = node.parent as AnyStateNode | undefined
     const initial = parent?.type === 'compound' && parent.initial?.target[0] === node
     const label = `${initial ? '● ' : ''}${node.key}${node.type === 'parallel' ? ' ∥ parallel' : node.type === 'final' ? ' (final)' : ''}`
     out.push(
@@ -213,11 +222,13 @@ export function drawChart(machine: AnyStateMachine, options: DrawChartOptions = 
   const legend = covered
     ? `${transitions.filter((t) => covered.has(t.key)).length} of ${transitions.length} transitions covered (green); missed in red`
     : `${boxes.size - 1} states, ${transitions.length} transitions. ● initial · blue: current · orange: last transition`
+  const totalWidth = Math.ceil(Math.max(width + 14 + lanes.length * LANE + 10, (legend.length + 1) * CHAR))
+  const height = y + 8
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" class="authchart-chart" width="${totalWidth}" height="${height}" viewBox="0 0 ${totalWidth} ${height}" font-family="ui-monospace, Menlo, Consolas, 'DejaVu Sans Mono', monospace" font-size="${FONT}">`,
     `<title>${escape(options.title ?? `${machine.id} statechart`)}</title>`,
     '<style>',
-    '.state>rect{fill:#fff;stroke:#8a94a6}.state.parallel>g>rect{}.state .name{font-weight:bold;fill:#1b2430}',
+    '.state>rect{fill:#fff;stroke:#8a94a6}.state.region>rect{stroke-dasharray:6 3}.state .name{font-weight:bold;fill:#1b2430}',
     '.state.active>rect{fill:#e3efff;stroke:#1f6feb;stroke-width:2.5}.state.active>.name{fill:#0b4fbf}',
     '.state.unvisited>rect{stroke:#d1242f;stroke-dasharray:4 3}',
     '.row>rect{fill:transparent}.row text{fill:#3d4756}.row.covered text{fill:#116329}.row.missed text{fill:#b3151f}',

@@ -3,7 +3,7 @@ import { dirname } from 'node:path'
 import type { AnyStateMachine } from 'xstate'
 import { authMachine } from '../../machines/authMachine.js'
 import { chartStates, chartTransitions } from './chartTransitions.js'
-import { drawChart } from './drawChart.js'
+import { drawChart, guardsByKey, rowText } from './drawChart.js'
 
 /** What a run covered: state ids and transition keys, as `recordCoverage` collects them. */
 export interface ChartCoverage {
@@ -37,9 +37,10 @@ export function coverageReportHtml(coverage: ChartCoverage, machine: AnyStateMac
   const unvisited = states.filter((id) => !coverage.states.has(id))
   const percent = (part: number, whole: number) => (whole === 0 ? '100' : ((100 * part) / whole).toFixed(1))
   const covered = transitions.length - missed.length
+  const guards = guardsByKey(machine)
   const rows = missed.map(
     (t) =>
-      `<tr data-missed="${escape(t.key)}"><td><code>${escape(t.key)}</code></td><td>${escape(t.targets.join(', ') || '(no target)')}</td><td>${escape(coverage.reasons?.get(t.key) ?? '')}</td></tr>`,
+      `<tr data-missed="${escape(t.key)}"><td><code>${escape(t.key)}</code></td><td>${escape(rowText(machine, t, guards.get(t.key)))}</td><td>${escape(coverage.reasons?.get(t.key) ?? '')}</td></tr>`,
   )
   return `<!doctype html>
 <html lang="en">
@@ -48,7 +49,8 @@ export function coverageReportHtml(coverage: ChartCoverage, machine: AnyStateMac
 <title>${escape(machine.id)} chart coverage</title>
 <style>
 body { font: 14px/1.45 system-ui, sans-serif; margin: 1.5rem; color: #1b2430; }
-.layout { display: flex; gap: 2rem; align-items: flex-start; flex-wrap: wrap; }
+.layout { display: grid; grid-template-columns: max-content minmax(28rem, 1fr); gap: 2rem; align-items: start; }
+figure { margin: 0; }
 table { border-collapse: collapse; } td, th { text-align: left; padding: 0.2rem 0.6rem; border-bottom: 1px solid #d8dee4; }
 code { font-size: 12px; } .ok { color: #116329; } .bad { color: #b3151f; }
 </style>
@@ -61,7 +63,7 @@ ${coverage.summary ? `<p>${escape(coverage.summary)}</p>` : ''}
 <figure>${drawChart(machine, { covered: coverage.transitions, coveredStates: coverage.states, title: `${machine.id} chart coverage` })}</figure>
 <section>
 <h2>Missed transitions (${missed.length})</h2>
-${missed.length === 0 ? '<p class="ok">Every transition was taken.</p>' : `<table><thead><tr><th>transition</th><th>to</th><th>why left out</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`}
+${missed.length === 0 ? '<p class="ok">Every transition was taken.</p>' : `<table><thead><tr><th>transition</th><th>as drawn</th><th>why left out</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`}
 <h2>States never entered (${unvisited.length})</h2>
 ${unvisited.length === 0 ? '<p class="ok">Every state was entered.</p>' : `<ul class="bad">${unvisited.map((id) => `<li><code>${escape(id)}</code></li>`).join('')}</ul>`}
 </section>

@@ -49,6 +49,10 @@ describe('drawChart', () => {
         t.key,
       ).toHaveLength(1 + t.targets.length)
     }
+    if (machine === parallelMachine) {
+      expect(svg).toContain('class="state compound region" data-state="app.network"')
+      expect(svg).toContain('app ∥ parallel')
+    }
     expect(chartTransitions(machine).some((t) => t.event === 'always')).toBe(true)
     expect(chartTransitions(machine).some((t) => t.event.startsWith('after'))).toBe(true)
   })
