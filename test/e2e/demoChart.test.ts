@@ -16,6 +16,9 @@ const pages = [
   { name: 'vanilla', path: 'vanilla' },
 ] as const
 
+// By state key, not id, so that a chart that moves its states into a parallel region (a network
+// region next to the session) still passes: its other regions' states are active too.
+const activeKeys = async (page: Page) => (await active(page)).map((id) => id?.split('.').pop())
 const active = (page: Page) =>
   page
     .locator('[data-testid="chart"] [data-active="true"]')
@@ -40,12 +43,13 @@ for (const { name, path } of pages) {
         .locator('[data-testid="chart"] [data-state]')
         .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-state')))
       expect(new Set(drawn)).toEqual(new Set([authMachine.id, ...chartStates(authMachine)]))
-      await expect.poll(() => active(page), WAIT).toEqual(['auth.unauthenticated'])
+      await expect.poll(() => activeKeys(page), WAIT).toContain('unauthenticated')
       await page.locator('[data-testid="chart"]').screenshot({ path: `${shots}chart-${name}-1-signed-out.png` })
 
       await signIn(page)
-      await expect.poll(() => active(page), WAIT).toEqual(['auth.authenticated'])
-      expect(await lastMarked(page)).toEqual(['auth.signingIn --done actor[0]'])
+      await expect.poll(() => activeKeys(page), WAIT).toContain('authenticated')
+      expect(await activeKeys(page)).not.toContain('unauthenticated')
+      expect(await lastMarked(page)).toEqual([expect.stringMatching(/\.signingIn --done actor\[\d+\]$/)])
       await page.locator('[data-testid="chart"]').screenshot({ path: `${shots}chart-${name}-2-authenticated.png` })
 
       // A refresh held at the server: the chart waits in refreshing.requesting.
@@ -56,13 +60,17 @@ for (const { name, path } of pages) {
         await route.continue()
       })
       await page.getByRole('button', { name: 'Expire now', exact: true }).click()
-      await expect.poll(() => active(page), WAIT).toEqual(['auth.refreshing', 'auth.refreshing.requesting'])
-      expect(await lastMarked(page)).toEqual(['auth.refreshing.starting --always[3]'])
+      await expect.poll(() => activeKeys(page), WAIT).toEqual(expect.arrayContaining(['refreshing', 'requesting']))
+      expect(await active(page)).toContain(
+        `${(await active(page)).find((id) => id?.endsWith('.refreshing'))}.requesting`,
+      )
+      expect(await lastMarked(page)).toEqual([expect.stringMatching(/\.refreshing\.starting --always\[\d+\]$/)])
       await page.locator('section[aria-label="Chart"]').screenshot({ path: `${shots}chart-${name}-3-refreshing.png` })
       release()
       await waitForStatus(page, 'authenticated')
       await page.unroute('**/auth/refresh')
-      await expect.poll(() => active(page), WAIT).toEqual(['auth.authenticated'])
+      await expect.poll(() => activeKeys(page), WAIT).toContain('authenticated')
+      expect(await activeKeys(page)).not.toContain('refreshing')
       await page.close()
     })
   })
