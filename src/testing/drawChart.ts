@@ -202,6 +202,7 @@ export function drawChart(machine: AnyStateMachine, options: DrawChartOptions = 
       out.push(
         `<g class="${`row ${kind}`.trim()}" data-transition="${escape(row.t.key)}"${kind ? ` data-mark="${kind}"` : ''}>`,
         `<rect x="${x + INDENT - 4}" y="${row.y - ROW / 2 + 1}" width="${right(box) - x - INDENT}" height="${ROW - 2}" rx="3"/>`,
+        `<title>${escape(row.t.key)}</title>`,
         `<text x="${x + INDENT}" y="${row.y + 4}">${kind === 'missed' ? '✗ ' : ''}${escape(row.text)}</text></g>`,
       )
     }
