@@ -11,6 +11,7 @@ import { AuthError, type AuthOperation } from './errors.js'
 import { checkFreshSession, parseSession, toInvalidSessionError } from './parseSession.js'
 import { type AuthUser, type Session, userSchema } from './Session.js'
 import type { ResolvedTabs } from './resolveTabs.js'
+import { sessionSecrets } from './redactSecrets.js'
 import { whileNotAborted } from './whileNotAborted.js'
 
 export interface AuthEffectsOptions {
@@ -67,11 +68,12 @@ export function createAuthEffects({
   const lockName = `authchart:refresh:${storageKey}`
   // The adapters' one time source (AdapterContext.now): the client's clock, read when they need it.
   const now = () => clock.now()
-  const call = async <T>(operation: AuthOperation, run: () => Promise<T>): Promise<T> => {
+  // `secrets`: the tokens the adapter was given, which its error must not carry out.
+  const call = async <T>(operation: AuthOperation, run: () => Promise<T>, secrets: string[] = []): Promise<T> => {
     try {
       return await run()
     } catch (error) {
-      throw toAdapterError(operation, error, adapter.classify?.bind(adapter))
+      throw toAdapterError(operation, error, adapter.classify?.bind(adapter), secrets)
     }
   }
 
@@ -149,7 +151,11 @@ export function createAuthEffects({
     if (signal.aborted) throw abortedError()
     if (stored === null || input.force) {
       const held = current.session
-      const raw = await call('refresh', () => adapter.refresh(held, { signal, now, force: input.force }))
+      const raw = await call(
+        'refresh',
+        () => adapter.refresh(held, { signal, now, force: input.force }),
+        sessionSecrets(held, input.session),
+      )
       const parsed = checkFreshSession(parseSession(raw, 'refresh response'), clock.now(), 'refresh response')
       const rotated = parsed.refreshToken !== undefined && parsed.refreshToken !== held.refreshToken
       // A backend that does not rotate may omit the refresh token; keep the one we have.
@@ -229,7 +235,11 @@ export function createAuthEffects({
       }: EffectCall<{ session: Session }>): Promise<{ user?: AuthUser | undefined }> => {
         if (!adapter.validate) return {}
         const validate = adapter.validate.bind(adapter)
-        const result = await call('validate', () => validate(input.session, { signal, now }))
+        const result = await call(
+          'validate',
+          () => validate(input.session, { signal, now }),
+          sessionSecrets(input.session),
+        )
         if (!result || result.user === undefined) return {}
         const parsed = userSchema.safeParse(result.user)
         if (!parsed.success) throw toInvalidSessionError('validated user', parsed.error)
@@ -258,7 +268,7 @@ export function createAuthEffects({
         if (input.session === null || !adapter.signOut) return
         const signOut = adapter.signOut.bind(adapter)
         const session = input.session
-        await call('signOut', () => signOut(session, { signal, now }))
+        await call('signOut', () => signOut(session, { signal, now }), sessionSecrets(session))
       },
 
       // Session changes from outside this chart, for as long as it runs: the other tabs' and the
