@@ -88,7 +88,7 @@ export function createAuthClient<Credentials = unknown>(
     },
     getSnapshot,
     subscribe: (listener) => subscribeToView(actor, getSnapshot, listener),
-    getToken: createGetToken(actor, () => clock.now(), nextChange),
+    getToken: createGetToken(actor, clock, nextChange),
     signIn: (credentials) => calls.add((id) => actor.send({ type: 'auth.signIn', id, credentials })),
     async signOut() {
       actor.send({ type: 'auth.signOut' })

@@ -74,22 +74,22 @@ export function decideToken(view: ChartView, now: number): TokenDecision {
  * waking on each change of the chart.
  *
  * @example
- * const getToken = createGetToken(actor, () => clock.now(), createChangeSignal(actor))
+ * const getToken = createGetToken(actor, clock, createChangeSignal(actor))
  */
 export function createGetToken(
   actor: { getSnapshot(): ChartView; send(event: { type: 'session.check' }): void },
-  now: () => number,
+  clock: { now(): number },
   nextChange: () => Promise<void>,
 ): () => Promise<string> {
-  return async () => {
-    const token = freshToken(actor.getSnapshot(), now())
-    if (token !== null) return token
+  const slowPath = async (): Promise<string> => {
     for (;;) {
-      const decision = decideToken(actor.getSnapshot(), now())
+      const decision = decideToken(actor.getSnapshot(), clock.now())
       if (decision.kind === 'token') return decision.token
       if (decision.kind === 'error') throw decision.error
       if (decision.kind === 'check') actor.send({ type: 'session.check' })
       else await nextChange()
     }
   }
+  // Kept this small so that it stays cheap to call: the loop lives in `slowPath`.
+  return async () => freshToken(actor.getSnapshot(), clock.now()) ?? slowPath()
 }
