@@ -46,7 +46,7 @@ export interface AuthScenarioRunOptions<Credentials = FakeCredentials> extends A
   /** Your checks, run after every step beside I1–I7. */
   checks?: ReadonlyArray<AuthCheck<Credentials>>
   /** Your steps, by name; the model takes each as a step that keeps tab A's session as it was. */
-  steps?: Readonly<Record<string, AuthUserStep<Credentials>>>
+  appSteps?: Readonly<Record<string, AuthUserStep<Credentials>>>
 }
 
 /** A readable name for a path: its steps joined by arrows. */
@@ -93,7 +93,7 @@ export async function runAuthScenario<Credentials = FakeCredentials>(
       // Whether the server can answer: a forced refresh must then succeed, a due one must settle.
       const reachable = network === 'up' && lock === 'free' && model.value !== 'signedOut'
       const expectSuccess = event.type === 'tabA.forceRefresh' ? reachable && server === 'ok' : reachable
-      const userStep = options.steps?.[event.type]
+      const userStep = options.appSteps?.[event.type]
       if (modelSteps.has(event.type))
         model = getNextSnapshot(authEnvironmentModel, model, event as AuthEnvironmentEvent)
       else if (userStep === undefined) throw new ScenarioFailure(`${where(index, event.type)}: no such step`)

@@ -105,12 +105,12 @@ function walk(steps: ReadonlyArray<string>, userStates: (name: string) => Readon
 
 /** Which steps a run may take, and why the others are left out. */
 export function selectSteps<Credentials>(
-  options: Pick<AuthScenariosOptions<Credentials>, 'include' | 'exclude' | 'steps'>,
+  options: Pick<AuthScenariosOptions<Credentials>, 'include' | 'exclude' | 'appSteps'>,
   control: AuthBackend['control'],
 ) {
   const allowed = new Set<string>()
   const leftOut: Array<{ step: string; reason: string }> = []
-  for (const step of [...AUTH_ENVIRONMENT_EVENTS, ...Object.keys(options.steps ?? {})]) {
+  for (const step of [...AUTH_ENVIRONMENT_EVENTS, ...Object.keys(options.appSteps ?? {})]) {
     const move = STEP_MOVES[step as keyof typeof STEP_MOVES]
     if (options.include !== undefined && !options.include.includes(step)) leftOut.push({ step, reason: 'not included' })
     else if (options.exclude?.includes(step)) leftOut.push({ step, reason: 'excluded' })
@@ -122,7 +122,7 @@ export function selectSteps<Credentials>(
 }
 
 function candidatesOf<Credentials>(options: AuthScenariosOptions<Credentials>, allowed: ReadonlySet<string>) {
-  const userStates = (name: string) => options.steps?.[name]?.in ?? ['signedOut', 'fresh', 'due']
+  const userStates = (name: string) => options.appSteps?.[name]?.in ?? ['signedOut', 'fresh', 'due']
   const paths = authEnvironmentPaths(allowed).map((events) => events.map((e) => e.type as string))
   // Your steps: after the shortest path to each model state they are taken in.
   const prefixes = new Map<string, string[]>([['signedOut', []]])
@@ -134,7 +134,7 @@ function candidatesOf<Credentials>(options: AuthScenariosOptions<Credentials>, a
       if (known === undefined || known.length > i + 1) prefixes.set(String(snapshot.value), path.slice(0, i + 1))
     })
   }
-  for (const name of Object.keys(options.steps ?? {})) {
+  for (const name of Object.keys(options.appSteps ?? {})) {
     if (!allowed.has(name)) continue
     for (const state of userStates(name)) {
       const prefix = prefixes.get(state)
@@ -194,7 +194,7 @@ function orderCandidates(pool: Candidate[], random: () => number): Candidate[] {
 
 /**
  * The scenarios a run would take, in its order (coverage first), with their seeds: for one
- * vitest test per scenario. Honours `seed`, `include`, `exclude`, `steps` and `maxScenarios`.
+ * vitest test per scenario. Honours `seed`, `include`, `exclude`, `appSteps` and `maxScenarios`.
  *
  * @example
  * for (const { steps, seed } of planAuthScenarios({ maxScenarios: 50 })) console.log(seed, steps.join(' → '))
@@ -281,7 +281,7 @@ export async function runAuthScenarios<Credentials = FakeCredentials>(
     },
   }
   const plan = orderCandidates(candidates, random)
-  const userStates = (name: string) => options.steps?.[name]?.in ?? ['signedOut', 'fresh', 'due']
+  const userStates = (name: string) => options.appSteps?.[name]?.in ?? ['signedOut', 'fresh', 'due']
   let run = 0
   let stoppedBecause = 'every path of the model was run'
   const covered = () => allTransitions.every((t) => coverage.transitions.has(t.key))
@@ -398,7 +398,7 @@ function report(input: {
 /**
  * Runs one list of steps again, with the seed a failure printed: what a failed
  * {@link runAuthScenarios} tells you to call. Takes the same options as the run (backend, client,
- * checks, steps). Rejects with the same {@link ScenarioFailure} while the bug is there.
+ * checks, appSteps). Rejects with the same {@link ScenarioFailure} while the bug is there.
  *
  * @example
  * await replayAuthScenario({ backend, seed: 1832415007, steps: ['tabA.signIn', 'server.restarts'] })
