@@ -1,0 +1,2 @@
+export type { FaultProxy, FaultProxyOptions, ProxyFault } from './createFaultProxy.js'
+export { createFaultProxy } from './createFaultProxy.js'
