@@ -1,0 +1,44 @@
+// docs/testing.md, "Your own backend": the reference REST server as a real process behind the
+// fault proxy, under generated scenarios. If this file changes, change the doc too.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createRestAdapter } from 'authchart/rest'
+import { runAuthScenarios } from 'authchart/testing'
+import { createFaultProxy } from 'authchart/testing/node'
+import { expect, it } from 'vitest'
+import { setClaims, startRestServerProcess } from '../fixtures/rest/restServerProcess.js'
+
+const ada = { email: 'ada@example.com', password: 'lovelace' }
+
+it('my REST backend under generated scenarios', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'my-backend-'))
+  const server = await startRestServerProcess(['--data-dir', dataDir])
+  const proxy = await createFaultProxy({ target: server.url })
+  try {
+    const report = await runAuthScenarios({
+      backend: ({ clock }) => ({
+        adapter: createRestAdapter({ baseUrl: proxy.url, clock }), // through the proxy, on scenario time
+        credentials: ada,
+        control: {
+          restart: () => server.restart(), // a new process: the store must keep every session
+          loseStore: async () => {
+            await server.stop() // the disk is wiped: every refresh token is gone
+            rmSync(dataDir, { recursive: true, force: true })
+            await server.restart()
+          },
+          changeClaims: (claims) => setClaims(server.url, ada, claims), // POST /auth/claims
+          failNext: (count, failure) => proxy.failNext(count, failure),
+          check: () => proxy.check(), // a target that is down fails the step that met it
+        },
+      }),
+      timeBudgetMs: 35_000,
+    })
+    console.log(report.summary)
+    expect(report.transitions.covered).toBeGreaterThanOrEqual(40)
+  } finally {
+    await proxy.close()
+    await server.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}, 60_000)
