@@ -11,6 +11,7 @@ import { authEnvironmentPaths } from './generateAuthScenarios.js'
 import { recordCoverage } from './recordCoverage.js'
 import { type AuthScenarioRunOptions, describeScenario, runAuthScenario } from './runAuthScenario.js'
 import { STEP_MOVES } from './stepMoves.js'
+import type { ChartCoverage } from './writeCoverageReport.js'
 
 /** How a run chooses its scenarios; every field is optional. */
 export interface AuthScenariosOptions<Credentials = FakeCredentials> extends AuthScenarioRunOptions<Credentials> {
@@ -45,6 +46,8 @@ export interface AuthCoverageReport {
   stoppedBecause: string
   /** The report as text, for the test log. */
   summary: string
+  /** What was covered, with why each missed transition was: give it to `writeCoverageReport` to draw it. */
+  coverage: ChartCoverage
 }
 
 interface Candidate {
@@ -103,18 +106,31 @@ function walk(steps: ReadonlyArray<string>, userStates: (name: string) => Readon
   return { edges, moves, pairs }
 }
 
+// Steps about a stored session with no refresh token, which only ends when nothing can refresh it.
+const TOKENLESS_STEPS = new Set<string>([
+  'page.reloadsWithExpiredTokenlessSession',
+  'page.reloadsWithRevokedTokenlessSession',
+  'page.reloadsWithTokenlessSessionComingDue',
+])
+
 /** Which steps a run may take, and why the others are left out. */
 export function selectSteps<Credentials>(
   options: Pick<AuthScenariosOptions<Credentials>, 'include' | 'exclude' | 'appSteps'>,
-  control: AuthBackend['control'],
+  backend: Pick<AuthBackend<unknown>, 'control'> & { adapter?: AuthBackend<unknown>['adapter'] },
 ) {
+  const { control } = backend
   const allowed = new Set<string>()
   const leftOut: Array<{ step: string; reason: string }> = []
   for (const step of [...AUTH_ENVIRONMENT_EVENTS, ...Object.keys(options.appSteps ?? {})]) {
     const move = STEP_MOVES[step as keyof typeof STEP_MOVES]
     if (options.include !== undefined && !options.include.includes(step)) leftOut.push({ step, reason: 'not included' })
     else if (options.exclude?.includes(step)) leftOut.push({ step, reason: 'excluded' })
-    else if (move !== undefined && typeof control?.[move] !== 'function') {
+    else if (TOKENLESS_STEPS.has(step) && backend.adapter?.refreshesWithoutToken === true) {
+      leftOut.push({
+        step,
+        reason: 'the adapter refreshes without a refresh token, so a tokenless session is no dead end',
+      })
+    } else if (move !== undefined && typeof control?.[move] !== 'function') {
       leftOut.push({ step, reason: `the backend control has no ${move}()` })
     } else allowed.add(step)
   }
@@ -203,7 +219,7 @@ export function planAuthScenarios<Credentials = FakeCredentials>(
   options: AuthScenariosOptions<Credentials> = {},
 ): Array<{ steps: string[]; seed: number }> {
   const seed = options.seed ?? 1
-  const { allowed } = selectSteps(options, backendOf(options).control)
+  const { allowed } = selectSteps(options, backendOf(options))
   const plan = orderCandidates(candidatesOf(options, allowed), rng(seed))
   return plan.slice(0, options.maxScenarios ?? plan.length).map((c, i) => ({ steps: c.steps, seed: hashSeed(seed, i) }))
 }
@@ -260,7 +276,7 @@ export async function runAuthScenarios<Credentials = FakeCredentials>(
   const budget = options.timeBudgetMs ?? 45_000
   const machine = options.machine ?? authMachine
   const random = rng(seed)
-  const { allowed, leftOut } = selectSteps(options, backendOf(options).control)
+  const { allowed, leftOut } = selectSteps(options, backendOf(options))
   const candidates = candidatesOf(options, allowed)
   const available = candidates.length
   const coverage = recordCoverage(machine.id)
@@ -392,6 +408,12 @@ function report(input: {
     leftOut,
     stoppedBecause: input.stoppedBecause,
     summary: lines.join('\n'),
+    coverage: {
+      states: new Set(coverage.states),
+      transitions: new Set(coverage.transitions),
+      reasons: new Map(missed.map((m) => [m.key, m.reason])),
+      summary: lines[0] ?? '',
+    },
   }
 }
 

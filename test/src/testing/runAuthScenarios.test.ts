@@ -1,4 +1,5 @@
 import {
+  coverageReportHtml,
   createFakeBackend,
   generateAuthScenarios,
   planAuthScenarios,
@@ -36,6 +37,10 @@ describe('runAuthScenarios on the fake backend', () => {
     expect(report.summary).toMatch(/step left out: server\.losesStore — the backend control has no loseStore\(\)/)
     expect(report.transitions.missed.length).toBeGreaterThan(0)
     for (const missed of report.transitions.missed) expect(missed.reason).toMatch(/maxScenarios \(40\)/)
+    // The drawing marks what the run covered, and says why the rest was missed.
+    const html = coverageReportHtml(report.coverage)
+    expect(html).toContain('maxScenarios (40) was reached')
+    expect(html).toContain(report.transitions.missed[0]?.key)
   }, 60_000)
 
   it('include and exclude choose steps by name; the plan is the same for the same seed', () => {
