@@ -5,15 +5,23 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRestAdapter } from 'authchart/rest'
 import { runAuthScenarios } from 'authchart/testing'
-import { createFaultProxy } from 'authchart/testing/node'
+import { createFaultProxy, startServerProcess } from 'authchart/testing/node'
 import { expect, it } from 'vitest'
-import { setClaims, startRestServerProcess } from '../fixtures/rest/restServerProcess.js'
 
 const ada = { email: 'ada@example.com', password: 'lovelace' }
+const post = (url: string, body: unknown, token = '') =>
+  fetch(url, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+  })
 
 it('my REST backend under generated scenarios', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'my-backend-'))
-  const server = await startRestServerProcess(['--data-dir', dataDir])
+  const server = await startServerProcess({
+    command: process.execPath,
+    args: ['--import', 'tsx', 'examples/rest-server/main.ts', '--port', '{port}', '--data-dir', dataDir],
+  })
   const proxy = await createFaultProxy({ target: server.url })
   try {
     const report = await runAuthScenarios({
@@ -27,7 +35,10 @@ it('my REST backend under generated scenarios', async () => {
             rmSync(dataDir, { recursive: true, force: true })
             await server.restart()
           },
-          changeClaims: (claims) => setClaims(server.url, ada, claims), // POST /auth/claims
+          changeClaims: async (claims) => {
+            const { access_token } = await (await post(`${server.url}/auth/login`, ada)).json()
+            await post(`${server.url}/auth/claims`, { claims }, access_token)
+          },
           failNext: (count, failure) => proxy.failNext(count, failure),
           check: () => proxy.check(), // a target that is down fails the step that met it
         },
