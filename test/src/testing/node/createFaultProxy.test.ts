@@ -1,5 +1,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { createRestAdapter } from 'authchart/rest'
+import { runAuthScenarios } from 'authchart/testing'
 import { createFaultProxy } from 'authchart/testing/node'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 
@@ -85,5 +87,32 @@ describe('createFaultProxy', () => {
     await proxy.close()
     expect(await hanging).toBe('cut')
     await expect(fetch(`${proxy.url}/after`)).rejects.toThrow(TypeError)
+  })
+})
+
+describe('a run whose proxy target is down', () => {
+  it('stops at the first step with an error naming the step, the seed and the target', async () => {
+    const down = createServer()
+    await new Promise<void>((resolve) => down.listen(0, '127.0.0.1', resolve))
+    const port = (down.address() as AddressInfo).port
+    await new Promise<void>((resolve) => down.close(() => resolve()))
+    const proxy = await createFaultProxy({ target: `http://127.0.0.1:${port}` })
+    try {
+      const run = runAuthScenarios({
+        backend: ({ clock }) => ({
+          adapter: createRestAdapter({ baseUrl: proxy.url, clock }),
+          credentials: { email: 'ada@example.com', password: 'lovelace' },
+          control: { check: () => proxy.check() },
+        }),
+        seed: 4,
+      })
+      await expect(run).rejects.toThrow(
+        new RegExp(
+          `step 1 \\(tabA\\.signIn\\)[\\s\\S]*seed \\d+[\\s\\S]*the target http://127\\.0\\.0\\.1:${port} could not be reached`,
+        ),
+      )
+    } finally {
+      await proxy.close()
+    }
   })
 })
