@@ -173,12 +173,23 @@ export const authEnvironmentModel = setup({
         'tabA.signIn': { guard: 'isOffline', actions: 'observe' },
         // The device slept past the margin; on waking the app asks for a token.
         'device.sleeps': 'due',
+        // A server that lost the session refuses its access token too: the reload's validation is
+        // rejected, so tab A refreshes (held until it resolves, and then refused).
+        'page.reloads': [
+          { guard: ({ context }) => context.network === 'up' && context.server === 'restarted', target: 'due' },
+          { actions: 'observe' },
+        ],
         'tabA.refreshTimesOut': { guard: 'isOnline', actions: 'observe' },
         // Offline, a forced refresh fails; a second one at once waits out the backoff first.
         'tabA.refreshesAgainDuringBackoff': { guard: 'calmButOffline', actions: 'observe' },
         // Sign-out while the server hangs: a second call, tab B's sign-out and the timeout meet it.
         'tabA.signsOutWhileServerHangs': 'signedOut',
-        'page.reloadsWhileServerHangs': { guard: 'isOnline', actions: 'observe' },
+        'page.reloadsWhileServerHangs': {
+          guard: ({ context }) => context.network === 'up' && context.server === 'ok',
+          actions: 'observe',
+        },
+        // A server that lost the session refuses its access token too: the reload refreshes
+        // (and that refresh, held, is then refused).
         'page.reloadsWhileTabBRefreshes': {
           guard: ({ context }) => context.network === 'up' && context.lock === 'free' && context.server === 'ok',
           actions: 'refreshed',

@@ -49,6 +49,8 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
   // Every token handed out so far, so that "expire now" and "revoke" reach exactly those.
   const issued = { access: new Set<string>(), refresh: new Set<string>() }
   const expired = new Set<string>()
+  // Sessions the server lost with its store: it refuses their access tokens too.
+  const lost = new Set<string>()
   const revoked = new Set<string>()
   const note = (answer: SessionInput) => {
     const { accessToken, refreshToken } = answer as { accessToken?: unknown; refreshToken?: unknown }
@@ -82,6 +84,9 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
     },
     async validate(session: Session, context) {
       if (failure('validate') === 'drop') return dropped(context.signal)
+      if (lost.has(session.refreshToken ?? '')) {
+        throw new FakeAuthError('rejected', 'validate: the session is unknown to the server')
+      }
       if (expired.has(session.accessToken)) {
         throw new FakeAuthError('rejected', 'validate: the access token expired', 'token_expired')
       }
@@ -119,6 +124,11 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
     },
   }
 
+  const loseEverySession = () => {
+    fake.forgetRefreshTokens()
+    lostAnswers.clear()
+    for (const token of issued.refresh) lost.add(token)
+  }
   let claims: Record<string, unknown> = { ...options.claims }
   return {
     adapter,
@@ -134,14 +144,10 @@ export function createFakeBackend(options: FakeBackendOptions = {}): FakeBackend
         lostAnswers.clear()
       },
       loseStore() {
-        fake.forgetRefreshTokens()
-        lostAnswers.clear()
+        loseEverySession()
       },
       restart() {
-        if (options.store === 'memory') {
-          fake.forgetRefreshTokens()
-          lostAnswers.clear()
-        }
+        if (options.store === 'memory') loseEverySession()
       },
       changeClaims(next) {
         claims = { ...claims, ...next }
