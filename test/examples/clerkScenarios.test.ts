@@ -18,7 +18,7 @@ it('the Clerk adapter under generated scenarios', async () => {
         sessionClaims: (d) => ({ ...d.publicMetadata }),
       })
       return {
-        adapter: createClerkAdapter(fake.clerk, { clock }),
+        adapter: createClerkAdapter(fake.clerk),
         credentials: async () => fake.signInAs('user_1'), // what Clerk's <SignIn /> does
         time: 'scenario',
         control: {

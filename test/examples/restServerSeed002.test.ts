@@ -20,8 +20,8 @@ afterAll(async () => {
   await server?.stop()
 })
 
-const backend = ({ clock }: { clock: { now(): number } }): AuthBackend<typeof ada> => ({
-  adapter: createRestAdapter({ baseUrl: proxy.url, clock }),
+const backend = (): AuthBackend<typeof ada> => ({
+  adapter: createRestAdapter({ baseUrl: proxy.url }),
   credentials: ada,
   control: { restart: () => server.restart(), check: () => proxy.check() },
 })

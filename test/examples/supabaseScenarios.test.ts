@@ -30,7 +30,7 @@ it('supabase-js against the GoTrue emulator under generated scenarios', async ()
         realtime: { transport: WebSocket as never },
       })
       return {
-        adapter: createSupabaseAdapter(supabase, { clock }),
+        adapter: createSupabaseAdapter(supabase),
         credentials: ada,
         // supabase-js compares `expires_at` with the real clock: the scenario starts at real time.
         time: 'server',

@@ -99,8 +99,8 @@ describe('a run whose proxy target is down', () => {
     const proxy = await createFaultProxy({ target: `http://127.0.0.1:${port}` })
     try {
       const run = runAuthScenarios({
-        backend: ({ clock }) => ({
-          adapter: createRestAdapter({ baseUrl: proxy.url, clock }),
+        backend: () => ({
+          adapter: createRestAdapter({ baseUrl: proxy.url }),
           credentials: { email: 'ada@example.com', password: 'lovelace' },
           control: { check: () => proxy.check() },
         }),
