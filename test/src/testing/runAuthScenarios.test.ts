@@ -11,15 +11,16 @@ import {
 import { describe, expect, it } from 'vitest'
 
 describe('runAuthScenarios on the fake backend', () => {
-  it('the default run covers every state and transition of the chart within 30 s', async () => {
-    const started = Date.now()
+  // About 300 scenarios: 7.5 s alone on two cores. Wall time is printed, not asserted: in the full
+  // suite this file shares the cores with every other one. The count is what the time follows.
+  it('the default run covers every state and transition of the chart in a few hundred scenarios', async () => {
     const report = await runAuthScenarios()
     console.log(report.summary)
     expect(report.transitions.missed).toEqual([])
     expect(report.states.missed).toEqual([])
     expect(report.stoppedBecause).toBe('every state and transition of the chart was covered')
     expect(report.leftOut).toEqual([])
-    expect(Date.now() - started).toBeLessThan(30_000)
+    expect(report.scenarios.run).toBeLessThan(400)
   }, 60_000)
 
   it('leaves out the steps whose control move is missing, and says so for what it did not reach', async () => {
