@@ -11,7 +11,7 @@ import { authEnvironmentPaths } from './generateAuthScenarios.js'
 import { recordCoverage } from './recordCoverage.js'
 import { type AuthScenarioRunOptions, describeScenario, runAuthScenario } from './runAuthScenario.js'
 import { STEP_MOVES } from './stepMoves.js'
-import type { ChartCoverage } from './writeCoverageReport.js'
+import type { ChartCoverage } from './coverageReportHtml.js'
 
 /** How a run chooses its scenarios; every field is optional. */
 export interface AuthScenariosOptions<Credentials = FakeCredentials> extends AuthScenarioRunOptions<Credentials> {
@@ -46,7 +46,7 @@ export interface AuthCoverageReport {
   stoppedBecause: string
   /** The report as text, for the test log. */
   summary: string
-  /** What was covered, with why each missed transition was: give it to `writeCoverageReport` to draw it. */
+  /** What was covered, with why each missed transition was: give it to `writeCoverageReport` (`authchart/testing/node`) to draw it. */
   coverage: ChartCoverage
 }
 

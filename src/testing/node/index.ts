@@ -2,3 +2,4 @@ export type { FaultProxy, FaultProxyOptions, ProxyFault } from './createFaultPro
 export { createFaultProxy } from './createFaultProxy.js'
 export type { ServerProcess, ServerProcessOptions } from './startServerProcess.js'
 export { startServerProcess } from './startServerProcess.js'
+export { writeCoverageReport } from './writeCoverageReport.js'
