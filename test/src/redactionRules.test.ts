@@ -1,13 +1,15 @@
 import {
   type AuthAdapter,
+  type AuthClient,
   createAuthClient,
   createMemoryStorage,
   type InspectedActorRef,
   type InspectedSnapshot,
 } from 'authchart'
-import { createFakeAdapter, createFakeClock, type FakeCredentials } from 'authchart/testing'
+import { createFakeAdapter, createFakeClock, type FakeClock, type FakeCredentials } from 'authchart/testing'
 import { describe, expect, it } from 'vitest'
 import type { InspectionEvent } from 'xstate'
+import { fulfilled, settle } from '../fixtures/settle.js'
 
 // Precise rules of the inspection redaction (docs/client.md, "Inspection"): which keys, which
 // strings, which shapes are replaced and what is kept as it is. The tokens here are opaque (not
@@ -58,10 +60,20 @@ async function opaqueClient(extras: Extras = {}, latency = 0) {
   return { auth, clock, events, state }
 }
 
+// Outcomes are asserted, not awaited: a redaction that throws inside the chart fails the test on
+// an assertion instead of leaving a call pending until the test timeout.
 async function signedInWith(extras: Extras) {
   const env = await opaqueClient(extras)
-  await env.auth.signIn({ email: 'ada@example.com', password: PASSWORD })
+  const signIn = settle(env.auth.signIn({ email: 'ada@example.com', password: PASSWORD }))
+  await env.clock.flush()
+  fulfilled(signIn)
   return env
+}
+
+async function forceRefresh(env: { auth: AuthClient; clock: FakeClock }) {
+  const refreshed = settle(env.auth.refresh({ force: true }))
+  await env.clock.flush()
+  return fulfilled(refreshed)
 }
 
 interface Ctx {
@@ -88,6 +100,8 @@ describe('redaction: fields named like secrets', () => {
         tokenCount: 3,
         token2: 'kept',
         note: 'a note',
+        // Named like a snapshot's methods, but data: copied and redacted like any other field.
+        matches: { token: 'in-a-field-named-matches' },
       },
       nonStrings: { token: 42, password: null, refresh_token: { nested: 'kept-object' }, access_token: ['x'] },
     })
@@ -108,6 +122,7 @@ describe('redaction: fields named like secrets', () => {
       tokenCount: 3,
       token2: 'kept',
       note: 'a note',
+      matches: { token: R },
     })
     // Only strings are replaced under those keys; anything else is copied (and redacted inside).
     expect(user.nonStrings).toEqual({
@@ -224,7 +239,9 @@ class Widget {
 async function failedRefreshWith(error: Error) {
   const env = await signedInWith({})
   env.state.refreshError = error
-  await env.auth.refresh({ force: true, timeoutMs: 1_000 }).catch(() => undefined)
+  const refreshed = settle(env.auth.refresh({ force: true, timeoutMs: 1_000 }))
+  await env.clock.advance(1_000)
+  expect(refreshed.status).not.toBe('pending')
   const failure = contextOf(env.auth.actor.getSnapshot()).error
   expect(failure?.name).toBe('AdapterError')
   return { ...env, cause: failure!.cause as Error & Record<string, unknown> }
@@ -285,6 +302,7 @@ describe('redaction: errors and objects of any shape', () => {
       guard: function isReady() {},
       nothing: null,
       list: [1, 'two'],
+      none: [],
     }
     config.self = config
     const ref = {
@@ -310,6 +328,7 @@ describe('redaction: errors and objects of any shape', () => {
       guard: '[function isReady]',
       nothing: null,
       list: [1, 'two'],
+      none: [],
       self: definition,
     })
     expect(definition.self).toBe(definition)
@@ -420,6 +439,11 @@ describe('redaction: the snapshot, the definition and the actor views', () => {
     expect(restoring[0]).toEqual({ id: 'auth.restoring', key: 'restoring', path: ['restoring'], type: 'atomic' })
     expect(Object.isFrozen(restoring[0])).toBe(true)
     for (const node of restoring) expect(node).toBe(restoring[0])
+    // The snapshot's active nodes: the same view on every read.
+    const nodes = () => auth.actor.getSnapshot()._nodes as Record<string, unknown>[]
+    expect(nodes().map((node) => node.id)).toEqual(['auth', 'auth.authenticated'])
+    expect(nodes()[1]).toBe(nodes()[1])
+    expect(Object.isFrozen(nodes()[1])).toBe(true)
     auth.stop()
   })
 
@@ -466,7 +490,7 @@ describe('redaction: the snapshot, the definition and the actor views', () => {
 
   it('a child view: its invoked source by name, no config for a promise, the root view as parent', async () => {
     const { auth, clock } = await opaqueClient({}, 100)
-    const signIn = auth.signIn({ email: 'ada@example.com', password: PASSWORD })
+    const signIn = settle(auth.signIn({ email: 'ada@example.com', password: PASSWORD }))
     await clock.advance(10)
     const children = Object.values(auth.actor.getSnapshot().children as Record<string, InspectedActorRef>)
     expect(children).toHaveLength(1)
@@ -477,7 +501,7 @@ describe('redaction: the snapshot, the definition and the actor views', () => {
     expect(child).toBe(Object.values(auth.actor.getSnapshot().children as Record<string, InspectedActorRef>)[0])
     expect(child.toJSON()).toEqual({ xstate$$type: 1, id: child.id })
     await clock.advance(100)
-    await signIn
+    fulfilled(signIn)
     auth.stop()
   })
 
@@ -491,9 +515,7 @@ describe('redaction: the snapshot, the definition and the actor views', () => {
       auth.actor.subscribe({}),
       auth.actor.subscribe(),
     ]
-    const refreshed = auth.refresh({ force: true })
-    await clock.flush()
-    await refreshed
+    await forceRefresh({ auth, clock })
     expect(byCallback.length).toBeGreaterThan(0)
     expect(byObserver).toHaveLength(byCallback.length)
     for (const snapshot of [...byCallback, ...byObserver]) {
@@ -503,16 +525,16 @@ describe('redaction: the snapshot, the definition and the actor views', () => {
     }
     for (const subscription of subscriptions) subscription.unsubscribe()
     const before = byCallback.length
-    await auth.refresh({ force: true })
+    await forceRefresh({ auth, clock })
     expect(byCallback).toHaveLength(before)
     auth.stop()
   })
 
   it('on() hands the chart’s emitted events over redacted, and unsubscribes', async () => {
-    const { auth } = await signedInWith({})
+    const { auth, clock } = await signedInWith({})
     const settled: unknown[] = []
     const subscription = auth.actor.on('refresh.settled', (event) => settled.push(event))
-    await auth.refresh({ force: true })
+    await forceRefresh({ auth, clock })
     expect(settled).toHaveLength(1)
     const event = settled[0] as { type: string; session: { accessToken: string; refreshToken: string } }
     expect(event.type).toBe('refresh.settled')
@@ -520,7 +542,7 @@ describe('redaction: the snapshot, the definition and the actor views', () => {
     expect(event.session.refreshToken).toBe(R)
     expect(JSON.stringify(event)).not.toContain(ACCESS)
     subscription.unsubscribe()
-    await auth.refresh({ force: true })
+    await forceRefresh({ auth, clock })
     expect(settled).toHaveLength(1)
     auth.stop()
   })

@@ -269,6 +269,38 @@ describe('the IndexedDB rotation record (tabs: true in a page with Web Locks)', 
     auth.stop()
   })
 
+  it('a session kept in the page’s sessionStorage (one tab’s) gets no record', async () => {
+    const { storage } = createSharedStorage()
+    vi.stubGlobal('sessionStorage', storage)
+    const clock = createFakeClock()
+    const { auth, errors } = openTab(clock, createFakeAdapter({ clock }), storage)
+    await clock.flush()
+    await signIn(clock, auth)
+    expect(await readRecord(idb)).toBeUndefined()
+    expect(errors).toEqual([])
+    auth.stop()
+  })
+
+  it('a page whose sessionStorage cannot be read still records the rotation of a shared store', async () => {
+    Object.defineProperty(globalThis, 'sessionStorage', {
+      get: () => {
+        throw new DOMException('denied', 'SecurityError')
+      },
+      configurable: true,
+    })
+    try {
+      const clock = createFakeClock()
+      const { auth, errors } = openTab(clock, createFakeAdapter({ clock }), createSharedStorage().storage)
+      await clock.flush()
+      await signIn(clock, auth)
+      expect(JSON.parse((await readRecord(idb)) as string)).toMatchObject({ v: 2 })
+      expect(errors).toEqual([])
+      auth.stop()
+    } finally {
+      delete (globalThis as { sessionStorage?: unknown }).sessionStorage
+    }
+  })
+
   it.each([
     ['IndexedDB', 'indexedDB', undefined],
     ['crypto.subtle', 'crypto', {}],
