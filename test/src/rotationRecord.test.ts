@@ -252,12 +252,14 @@ describe('the IndexedDB rotation record (tabs: true in a page with Web Locks)', 
     const { auth, errors } = openTab(clock, adapter, createSharedStorage().storage)
     await clock.flush()
     await signIn(clock, auth)
+    await until(clock, () => errors.length >= 1, 'the write failure reported')
     expect(errors).toHaveLength(1)
     expect(errors[0]).toBeInstanceOf(StorageError)
     expect((errors[0] as Error).message).toBe('the IndexedDB rotation record could not be written')
     expect((errors[0] as Error & { cause?: unknown }).cause).toBeInstanceOf(DOMException)
     clock.jump(10_000)
     expect((await refresh(clock, auth)).status).toBe('fulfilled')
+    await until(clock, () => errors.length >= 3, 'the read and write failures reported')
     expect(errors.map((e) => (e as Error).message)).toEqual([
       'the IndexedDB rotation record could not be written',
       'the IndexedDB rotation record could not be read',
