@@ -1,6 +1,8 @@
 // Writes docs/mutation-survivors.md from the last Stryker report (reports/mutation/mutation.json):
 // every mutant that survived or that no test reached, with the reason docs/mutation.md gives for
-// its file. Run after `npm run test:mutation`: `npm run docs:mutation`.
+// its file, and every mutant judged equivalent, with its own reason. An equivalent mutant is marked
+// in the source with `// Stryker disable next-line <Mutator>: equivalent, <why>`; Stryker reports it
+// as Ignored with that text as its reason. Run after `npm run test:mutation`: `npm run docs:mutation`.
 import { readFileSync, writeFileSync } from 'node:fs'
 
 interface Position {
@@ -44,9 +46,10 @@ const reasons: Record<string, string> = {
   'src/createAuthFetch.ts': 'Test to write: `Request` inputs with their own headers, the cooldown boundary.',
   'src/createInspectListener.ts': 'Test to write: an inspect option that is an observer object.',
   'src/createInTabLocks.ts': 'Test to write: the in-tab lock’s queueing and `ifAvailable`/`signal` options directly.',
-  'src/createMemoryStorage.ts': 'Test to write: the tab-local marker and initial values.',
+  'src/createMemoryStorage.ts':
+    'Covered by test/src/rotationRecord.test.ts (a session in `sessionStorage` gets no record; a `sessionStorage` that throws on access).',
   'src/createRotationRecord.ts':
-    'No coverage: IndexedDB exists only in the browser suites (test/e2e). Test to write: the record against a fake IndexedDB (a dev dependency such as fake-indexeddb).',
+    'Covered by test/src/rotationRecord.test.ts: the record against fake-indexeddb with stubbed page globals (the stamp, its rewrite and removal, a lagging store, corrupt and unopenable records).',
   'src/createSessionStore.ts':
     'Equivalent: the `not a session record` detail is for a non-InvalidSessionError thrown by decoding, which decodeStoredSession never throws; the `stored session` label is checked only through its message prefix in one path.',
   'src/createSnapshotView.ts': 'Test to write: snapshot identity when only internal context changes.',
@@ -57,42 +60,52 @@ const reasons: Record<string, string> = {
     'Test to write: `getToken()` in `refreshing.awaitingClaims` with a due token, and with no session.',
   'src/errors.ts':
     'Static: the `JWT_PATTERN` variants are module-level and were not re-tested after test/src/errorModel.test.ts (which redacts a whole JWT) was added; `--force` would. Test to write: a transient AdapterError given a reason must not name it in its message.',
-  'src/parseClientOptions.ts': 'Test to write: every option’s bound (`InvalidOptionsError` message per field).',
+  'src/parseClientOptions.ts':
+    'Covered by test/src/optionMessages.test.ts (the message per option, the `refresh()` defaults).',
   'src/parseRetryAfter.ts':
     'Killed by test/src/classifyBoundaries.test.ts except equivalents: `value === undefined` and `value === ""` lead to `undefined` by the date branch too.',
   'src/parseSession.ts':
     'Equivalent: the default `what` labels are overridden by every caller in the client; the `invalid` detail is only used for a zod error with no issue, which zod never produces. Test to write: decodeClaims of an ID token with bad claims names the idToken field.',
   'src/redactForInspection.ts':
-    'Test to write: the redactor has three layers (known token keys, every secret string it has learnt, and the JWT pattern of `redactTokens`). The suites use the fake adapter, whose tokens are JWTs, so the JWT pattern alone hides them and a mutant that breaks one of the other layers goes unseen; each layer needs a test with opaque tokens (and a `Map`, `Set`, `Error`, cyclic value, short secret, more than REMEMBERED secrets).',
+    'Covered by test/src/redactionRules.test.ts: opaque tokens, every secret key, learnt secrets (length floor, 16 kept), maps, sets, errors, cycles, class instances, snapshot methods, the definition and actor views.',
   'src/resolveStorage.ts':
-    'Test to write: a `localStorage` that throws on access (sandboxed frame), `sessionStorage` option.',
+    'Covered by test/src/platformDefaults.test.ts (no `localStorage`, one without `getItem`, one that throws on access). Test to write: the memory fallback’s own reads and removals are unobservable from one client (each client has its own).',
   'src/resolveTabs.ts':
-    'No coverage/test to write: the in-page branches (BroadcastChannel, Web Locks) run only in a page.',
+    'Covered by test/src/platformDefaults.test.ts and rotationRecord.test.ts with stubbed page globals (BroadcastChannel, Web Locks, the storage-event fallback).',
   'src/Session.ts':
     'Test to write: a user with an empty id and a claims object with wrong types, through parseSession.',
   'src/toSessionInfo.ts': 'Test to write: the info of a session without a refresh token.',
 }
 
 const rows: string[] = []
+const equivalents: string[] = []
 const counts: Record<string, number> = {}
+const cell = (text: string) =>
+  `\`${text.replace(/\s+/g, ' ').trim().slice(0, 80).replace(/\|/g, '\\|').replace(/`/g, "'")}\``
+const originalOf = (lines: string[], { start, end }: Mutant['location']) => {
+  const line = lines[start.line - 1] ?? ''
+  return start.line === end.line ? line.slice(start.column - 1, end.column - 1) : `${line.slice(start.column - 1)} …`
+}
 for (const [file, { source, mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
   const lines = source.split('\n')
-  const left = mutants
-    .filter((m) => m.status === 'Survived' || m.status === 'NoCoverage')
-    .sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column)
+  const byPlace = (a: Mutant, b: Mutant) =>
+    a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column
+  for (const m of mutants.filter((m) => m.status === 'Ignored').sort(byPlace)) {
+    counts.Ignored = (counts.Ignored ?? 0) + 1
+    const { start } = m.location
+    equivalents.push(
+      `| ${file}:${start.line}:${start.column} | ${m.mutatorName} | ${cell(originalOf(lines, m.location))} → ${cell(m.replacement ?? '')} | ${(m.statusReason ?? '').replace(/\|/g, '\\|')} |`,
+    )
+  }
+  const left = mutants.filter((m) => m.status === 'Survived' || m.status === 'NoCoverage').sort(byPlace)
   if (left.length === 0) continue
   rows.push(`\n## ${file} (${left.length})\n\n${reasons[file] ?? 'Not triaged yet.'}\n`)
   rows.push('| where | status | mutator | original → mutant |', '| --- | --- | --- | --- |')
   for (const m of left) {
     counts[m.status] = (counts[m.status] ?? 0) + 1
-    const { start, end } = m.location
-    const line = lines[start.line - 1] ?? ''
-    const original =
-      start.line === end.line ? line.slice(start.column - 1, end.column - 1) : `${line.slice(start.column - 1)} …`
-    const cell = (text: string) =>
-      `\`${text.replace(/\s+/g, ' ').trim().slice(0, 80).replace(/\|/g, '\\|').replace(/`/g, "'")}\``
+    const { start } = m.location
     rows.push(
-      `| ${file}:${start.line}:${start.column} | ${m.status} | ${m.mutatorName} | ${cell(original)} → ${cell(m.replacement ?? '')} |`,
+      `| ${file}:${start.line}:${start.column} | ${m.status} | ${m.mutatorName} | ${cell(originalOf(lines, m.location))} → ${cell(m.replacement ?? '')} |`,
     )
   }
 }
@@ -104,4 +117,8 @@ that survived (${counts.Survived ?? 0}) or that no test in the mutation suite re
 (${counts.NoCoverage ?? 0}), by file, with the reason for the file. See docs/mutation.md for the
 score and how the run is set up.
 `
-writeFileSync(here('docs/mutation-survivors.md'), `${head}${rows.join('\n')}\n`)
+const equivalentSection =
+  equivalents.length === 0
+    ? ''
+    : `\n## Equivalent mutants (${equivalents.length})\n\nMarked in the source with a \`// Stryker disable next-line\` comment giving the reason; Stryker reports them as Ignored and leaves them out of the score.\n\n| where | mutator | original → mutant | why no test can kill it |\n| --- | --- | --- | --- |\n${equivalents.join('\n')}\n`
+writeFileSync(here('docs/mutation-survivors.md'), `${head}${rows.join('\n')}\n${equivalentSection}`)

@@ -4,6 +4,7 @@ import { createFakeAdapter, createFakeClock, type FakeClock } from 'authchart/te
 import { IDBFactory } from 'fake-indexeddb'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { heldSession } from '../fixtures/heldSession.js'
+import { settle } from '../fixtures/settle.js'
 
 // The IndexedDB rotation record (src/createRotationRecord.ts) through the public API: a page
 // (`document`) with Web Locks and IndexedDB but no BroadcastChannel, and a durable storage that is
@@ -66,22 +67,20 @@ async function withStore<T>(idb: IDBFactory, mode: IDBTransactionMode, run: (sto
 const readRecord = (idb: IDBFactory) => withStore<unknown>(idb, 'readonly', (store) => store.get(KEY))
 const writeRecord = (idb: IDBFactory, value: unknown) => withStore(idb, 'readwrite', (store) => store.put(value, KEY))
 
-/** Turns the event loop and the fake clock until `done()` holds, or fails after a bounded number of turns. */
+/**
+ * Turns the event loop and the fake clock until `done()` holds. IndexedDB answers on macrotasks
+ * and `crypto.subtle` on the thread pool, so the bound is on wall time (2 s, far above the few
+ * milliseconds this takes), not on a count of turns. The fake clock moves 1 ms per turn, at most
+ * 1 s in all: enough for the chart's short waits, far from its request timeout.
+ */
 async function until(clock: FakeClock, done: () => boolean, what: string) {
-  for (let turn = 0; turn < 400 && !done(); turn++) {
+  const deadline = Date.now() + 2_000
+  const start = clock.now()
+  while (!done() && Date.now() < deadline) {
     await new Promise((resolve) => setImmediate(resolve))
-    await clock.advance(1)
+    await (clock.now() - start < 1_000 ? clock.advance(1) : clock.flush())
   }
   expect(done(), what).toBe(true)
-}
-
-function settle<T>(promise: Promise<T>) {
-  const outcome: { status: 'pending' | 'fulfilled' | 'rejected'; value?: T; reason?: unknown } = { status: 'pending' }
-  promise.then(
-    (value) => Object.assign(outcome, { status: 'fulfilled', value }),
-    (reason: unknown) => Object.assign(outcome, { status: 'rejected', reason }),
-  )
-  return outcome
 }
 
 let idb: IDBFactory
