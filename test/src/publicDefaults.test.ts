@@ -112,9 +112,7 @@ describe('parseSession and checkFreshSession boundaries', () => {
   const exp = Math.floor(Date.UTC(2030, 0, 1) / 1000)
 
   it('refuses a user with an empty id and claims of the wrong type', () => {
-    expect(() => parseSession({ accessToken: jwt({ sub: 'u', exp }), user: { id: '' } })).toThrow(
-      InvalidSessionError,
-    )
+    expect(() => parseSession({ accessToken: jwt({ sub: 'u', exp }), user: { id: '' } })).toThrow(InvalidSessionError)
     expect(() => parseSession({ accessToken: jwt({ sub: 'u', exp: 'soon' }) })).toThrow(
       /access token claims is invalid \(exp: /,
     )
