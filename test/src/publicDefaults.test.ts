@@ -5,6 +5,7 @@ import {
   createMemoryStorage,
   defaultClock,
   InvalidSessionError,
+  parseRetryAfter,
   parseSession,
   SinkError,
 } from 'authchart'
@@ -136,5 +137,11 @@ describe('parseSession and checkFreshSession boundaries', () => {
   it('checkFreshSession calls it a session unless told otherwise', () => {
     const session = parseSession({ accessToken: jwt({ sub: 'u', exp }) })
     expect(() => checkFreshSession(session, exp * 1000 + 2_000)).toThrow(/^session expired 2 s before it arrived/)
+  })
+})
+
+describe('parseRetryAfter', () => {
+  it('reads delay-seconds padded with any white space, not only what Headers strips', () => {
+    expect(parseRetryAfter(new Headers({ 'retry-after': '\u00a0120' }), 0)).toBe(120_000)
   })
 })
