@@ -48,7 +48,6 @@ const clientOptionsSchema = z.object({
               try {
                 const url = new URL(value)
                 return url.origin !== 'null' && url.pathname === '/' && url.search === '' && url.hash === ''
-                // Stryker disable next-line BlockStatement: equivalent, an empty catch returns undefined, which refuses the value as false does
               } catch {
                 return false
               }

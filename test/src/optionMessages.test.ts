@@ -46,6 +46,7 @@ describe('createAuthClient options: the message names the option and what is wro
     'https://api.example.com/?q=1',
     'https://api.example.com/#top',
     'data:text/plain,api',
+    'file:///',
     'api.example.com',
   ])('authFetch.origins entry %s is not an origin', (origin) => {
     expect(optionsError({ authFetch: { origins: [origin] } }).message).toBe(

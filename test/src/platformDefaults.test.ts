@@ -155,6 +155,14 @@ describe('the storage-event fallback (a page without BroadcastChannel)', () => {
     auth.stop()
   })
 
+  it('a page without addEventListener gets no storage events and still works', async () => {
+    const localStorage = durableStorage()
+    page({ localStorage, addEventListener: false })
+    const { auth, clock } = client({ storage: localStorage })
+    await run(clock, auth)
+    auth.stop()
+  })
+
   it.each([
     ['the page has a BroadcastChannel', { channel: true }],
     ['the storage is not localStorage', { other: true }],

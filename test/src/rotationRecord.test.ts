@@ -171,6 +171,56 @@ describe('the IndexedDB rotation record (tabs: true in a page with Web Locks)', 
     auth.stop()
   })
 
+  it('each rotation is recorded by its fingerprint; a session without a refresh token has none', async () => {
+    const clock = createFakeClock()
+    const fake = createFakeAdapter({ clock })
+    let withoutRefreshToken = false
+    const adapter = {
+      ...fake,
+      signIn: async (...args: Parameters<typeof fake.signIn>) => {
+        const session = await fake.signIn(...args)
+        return withoutRefreshToken ? { ...session, refreshToken: undefined } : session
+      },
+    }
+    const { auth, errors } = openTab(clock, adapter as typeof fake, createSharedStorage().storage)
+    await clock.flush()
+    await signIn(clock, auth)
+    // Several digests, so the base64url alphabet (`-`, `_`, no padding) is met.
+    for (let i = 0; i < 8; i++) {
+      clock.jump(10_000)
+      expect((await refresh(clock, auth)).status).toBe('fulfilled')
+      const stamp = JSON.parse((await readRecord(idb)) as string) as { fingerprint: string }
+      expect(stamp.fingerprint).toBe(fingerprintOf(heldSession(auth)!.refreshToken!))
+      expect(stamp.fingerprint).toMatch(/^[\w-]{43}$/)
+    }
+    withoutRefreshToken = true
+    await signIn(clock, auth)
+    expect(heldSession(auth)!.refreshToken).toBeUndefined()
+    expect(JSON.parse((await readRecord(idb)) as string)).toMatchObject({ v: 2, fingerprint: null })
+    expect(errors).toEqual([])
+    auth.stop()
+  })
+
+  it('a record that is missing is no error; a corrupt one is removed even when the refresh then fails', async () => {
+    const clock = createFakeClock()
+    const adapter = createFakeAdapter({ clock })
+    const { auth, errors } = openTab(clock, adapter, createSharedStorage().storage)
+    await clock.flush()
+    await signIn(clock, auth)
+    await withStore(idb, 'readwrite', (store) => store.delete(KEY))
+    clock.jump(10_000)
+    expect((await refresh(clock, auth)).status).toBe('fulfilled')
+    expect(errors).toEqual([])
+    await writeRecord(idb, 'corrupt')
+    adapter.enqueue('refresh', 'transient')
+    clock.jump(10_000)
+    const failed = settle(auth.refresh({ force: true, timeoutMs: 500 }))
+    await until(clock, () => failed.status !== 'pending', 'the failed refresh settled')
+    expect(errors.some((e) => e instanceof StorageError && /not a rotation stamp/.test(e.message))).toBe(true)
+    expect(await readRecord(idb)).toBeUndefined()
+    auth.stop()
+  })
+
   it('a tab whose store read lags behind waits for the rotation the record names, and never sends the spent token', async () => {
     const clock = createFakeClock()
     const adapter = createFakeAdapter({ clock })
@@ -304,6 +354,7 @@ describe('the IndexedDB rotation record (tabs: true in a page with Web Locks)', 
 
   it.each([
     ['IndexedDB', 'indexedDB', undefined],
+    ['crypto', 'crypto', undefined],
     ['crypto.subtle', 'crypto', {}],
   ])('without %s there is no record, and nothing fails', async (_what, name, value) => {
     vi.stubGlobal(name, value)
