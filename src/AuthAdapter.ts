@@ -1,8 +1,35 @@
 import type { Classification } from './errors.js'
 import type { Session, SessionInput } from './Session.js'
 
-/** What every adapter call receives. Honour `signal`: sign-out aborts a refresh in flight. */
-export interface AdapterContext {
+/**
+ * The client's time, as jose takes `currentDate`: what an adapter places `expires_in` on and checks
+ * tokens against, so a client on a fake clock runs its adapter on that clock too. A function, read
+ * when the adapter needs it: a long call reads the time its answer arrived, not the time it began.
+ *
+ * @example
+ * // inside an adapter: `expires_in` counted on the client's clock, as the chart will read it
+ * async refresh(session, { signal, now }) {
+ *   const body = await post('/refresh', { refresh_token: session.refreshToken }, signal)
+ *   return { accessToken: body.access_token, expiresAt: now() + body.expires_in * 1000 }
+ * }
+ */
+export interface TimeContext {
+  /** The client's `clock.now()`: milliseconds since the epoch. */
+  now(): number
+}
+
+/**
+ * What every adapter call receives. Honour `signal`: sign-out aborts a refresh in flight. Read
+ * the time from `now`, never from `Date`: it is the clock given to `createAuthClient`.
+ *
+ * @example
+ * async signIn(credentials, { signal, now }) {
+ *   const res = await fetch('/login', { method: 'POST', body: JSON.stringify(credentials), signal })
+ *   const body = await res.json()
+ *   return { accessToken: body.access_token, expiresAt: now() + body.expires_in * 1000 }
+ * }
+ */
+export interface AdapterContext extends TimeContext {
   signal: AbortSignal
 }
 
@@ -61,9 +88,17 @@ export interface AuthAdapter<Credentials = unknown> {
   /**
    * Reports backend-side session changes to the chart. Called once on `start()`; the returned
    * function is called on `stop()`. A changed session is parsed like any adapter response and
-   * stored; it replaces the held one only if it is newer.
+   * stored; it replaces the held one only if it is newer. `ctx.now` is the client's clock, for a
+   * pushed session that carries `expires_in`.
+   *
+   * @example
+   * subscribe(listener, { now }) {
+   *   return sdk.onSession((s) =>
+   *     listener({ type: 'sessionChanged', session: { accessToken: s.access_token, expiresAt: now() + s.expires_in * 1000 } }),
+   *   )
+   * }
    */
-  subscribe?(listener: (event: AdapterSessionEvent) => void): () => void
+  subscribe?(listener: (event: AdapterSessionEvent) => void, ctx: TimeContext): () => void
   /**
    * Whether `refresh` works with no refresh token visible to JavaScript (an HttpOnly cookie,
    * Clerk's own session). Without it, a session with no refresh token cannot be refreshed.

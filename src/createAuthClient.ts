@@ -166,7 +166,7 @@ export function createAuthClient<Credentials = unknown>(
     actor: redactor.ref(actor),
     start() {
       actor.start()
-      stopAdapterEvents ??= options.adapter.subscribe?.(onAdapterEvent)
+      stopAdapterEvents ??= options.adapter.subscribe?.(onAdapterEvent, { now: () => clock.now() })
       tabSync ??= createTabSync(tabs, config.storageKey, tabId, {
         onSession: (session, refreshTokenAt) => {
           try {

@@ -54,6 +54,8 @@ export function createAuthEffects({
   tabSync,
   rotation,
 }: AuthEffectsOptions) {
+  // The adapters' one time source (AdapterContext.now): the client's clock, read when they need it.
+  const now = () => clock.now()
   const call = async <T>(operation: AuthOperation, run: () => Promise<T>): Promise<T> => {
     try {
       return await run()
@@ -136,7 +138,7 @@ export function createAuthEffects({
     if (signal.aborted) throw abortedError()
     if (stored === null || input.force) {
       const held = current.session
-      const raw = await call('refresh', () => adapter.refresh(held, { signal, force: input.force }))
+      const raw = await call('refresh', () => adapter.refresh(held, { signal, now, force: input.force }))
       const parsed = checkFreshSession(parseSession(raw, 'refresh response'), clock.now(), 'refresh response')
       const rotated = parsed.refreshToken !== undefined && parsed.refreshToken !== held.refreshToken
       // A backend that does not rotate may omit the refresh token; keep the one we have.
@@ -156,7 +158,7 @@ export function createAuthEffects({
         if (stored) return { session: stored.session, refreshTokenAt: stored.refreshTokenAt, error }
         if (!adapter.restore) return { session: null, refreshTokenAt: null, error }
         const restore = adapter.restore.bind(adapter)
-        const raw = await call('restore', () => restore({ signal }))
+        const raw = await call('restore', () => restore({ signal, now }))
         if (raw === null) return { session: null, refreshTokenAt: null, error }
         return { session: parseSession(raw, 'restored session'), refreshTokenAt: null, error }
       }),
@@ -164,7 +166,7 @@ export function createAuthEffects({
       validateSession: fromPromise<{ user?: AuthUser | undefined }, { session: Session }>(async ({ input, signal }) => {
         if (!adapter.validate) return {}
         const validate = adapter.validate.bind(adapter)
-        const result = await call('validate', () => validate(input.session, { signal }))
+        const result = await call('validate', () => validate(input.session, { signal, now }))
         if (!result || result.user === undefined) return {}
         const parsed = userSchema.safeParse(result.user)
         if (!parsed.success) throw toInvalidSessionError('validated user', parsed.error)
@@ -172,7 +174,7 @@ export function createAuthEffects({
       }),
 
       signInWithCredentials: fromPromise<SessionOutput, { credentials: unknown }>(async ({ input, signal }) => {
-        const raw = await call('signIn', () => adapter.signIn(input.credentials, { signal }))
+        const raw = await call('signIn', () => adapter.signIn(input.credentials, { signal, now }))
         const session = checkFreshSession(parseSession(raw, 'sign-in response'), clock.now(), 'sign-in response')
         const output = await storeSession(session, clock.now(), signal)
         await recordRotation(output)
@@ -191,7 +193,7 @@ export function createAuthEffects({
         if (input.session === null || !adapter.signOut) return
         const signOut = adapter.signOut.bind(adapter)
         const session = input.session
-        await call('signOut', () => signOut(session, { signal }))
+        await call('signOut', () => signOut(session, { signal, now }))
       }),
     },
     actions: {

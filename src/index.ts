@@ -1,6 +1,6 @@
 export type { ClaimsPredicate, RetryPolicy } from '../machines/AuthContext.js'
 export { authMachine } from '../machines/authMachine.js'
-export type { AdapterContext, AdapterSessionEvent, AuthAdapter, RefreshContext } from './AuthAdapter.js'
+export type { AdapterContext, AdapterSessionEvent, AuthAdapter, RefreshContext, TimeContext } from './AuthAdapter.js'
 export type { AuthClientOptions, AuthFetchOptions } from './AuthClientOptions.js'
 export type { InspectOption } from './createInspectListener.js'
 export type { InspectedActorRef, InspectedSnapshot } from './redactForInspection.js'

@@ -6,11 +6,11 @@ const credentials = { email: 'ada@example.com', password: 'pw' }
 it('a held operation waits at the gate until released, and takes the outcome it is released with', async () => {
   const clock = createFakeClock()
   const adapter = createFakeAdapter({ clock })
-  const session = await adapter.signIn(credentials, { signal: new AbortController().signal })
+  const session = await adapter.signIn(credentials, { signal: new AbortController().signal, now: () => clock.now() })
   adapter.hold('refresh')
   let settled = false
   const first = adapter
-    .refresh(session as never, { signal: new AbortController().signal, force: false })
+    .refresh(session as never, { signal: new AbortController().signal, now: () => clock.now(), force: false })
     .finally(() => {
       settled = true
     })
@@ -26,10 +26,10 @@ it('a held operation waits at the gate until released, and takes the outcome it 
 it('a call waiting at the gate honours its AbortSignal, and resume opens the gate for good', async () => {
   const clock = createFakeClock()
   const adapter = createFakeAdapter({ clock })
-  const session = await adapter.signIn(credentials, { signal: new AbortController().signal })
+  const session = await adapter.signIn(credentials, { signal: new AbortController().signal, now: () => clock.now() })
   adapter.hold('refresh')
   const controller = new AbortController()
-  const aborted = adapter.refresh(session as never, { signal: controller.signal, force: false })
+  const aborted = adapter.refresh(session as never, { signal: controller.signal, now: () => clock.now(), force: false })
   const check = expect(aborted).rejects.toBeDefined()
   await clock.flush()
   controller.abort()
@@ -37,6 +37,6 @@ it('a call waiting at the gate honours its AbortSignal, and resume opens the gat
   expect(adapter.waiting('refresh')).toBe(0)
   adapter.resume('refresh')
   await expect(
-    adapter.refresh(session as never, { signal: new AbortController().signal, force: false }),
+    adapter.refresh(session as never, { signal: new AbortController().signal, now: () => clock.now(), force: false }),
   ).resolves.toHaveProperty('accessToken')
 })

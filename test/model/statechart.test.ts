@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { authMachine } from 'authchart'
 import { expect, it } from 'vitest'
-import { toStatechartMarkdown } from './statechart.js'
+import { toStatechartMarkdown, toStatechartSvg } from './statechart.js'
 
-it('docs/statechart.md is the chart as it is (run `npm run docs:chart` after changing machines/)', () => {
-  const onDisk = readFileSync(new URL('../../docs/statechart.md', import.meta.url), 'utf8')
-  expect(onDisk).toBe(toStatechartMarkdown(authMachine))
+it.each([
+  ['statechart.md', toStatechartMarkdown],
+  ['statechart.svg', toStatechartSvg],
+])('docs/%s is the chart as it is (run `npm run docs:chart` after changing machines/)', (name, render) => {
+  const onDisk = readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8')
+  expect(onDisk).toBe(render(authMachine))
 })

@@ -1,8 +1,13 @@
-// Writes docs/statechart.md from the real machine: `npm run docs:chart`.
+// Writes docs/statechart.md and docs/statechart.svg from the real machine: `npm run docs:chart`.
 import { writeFileSync } from 'node:fs'
 import { authMachine } from '../../src/index.js'
-import { toStatechartMarkdown } from './statechart.js'
+import { toStatechartMarkdown, toStatechartSvg } from './statechart.js'
 
-const target = new URL('../../docs/statechart.md', import.meta.url)
-writeFileSync(target, toStatechartMarkdown(authMachine))
-console.log(`wrote ${target.pathname}`)
+for (const [name, text] of [
+  ['statechart.md', toStatechartMarkdown(authMachine)],
+  ['statechart.svg', toStatechartSvg(authMachine)],
+] as const) {
+  const target = new URL(`../../docs/${name}`, import.meta.url)
+  writeFileSync(target, text)
+  console.log(`wrote ${target.pathname}`)
+}

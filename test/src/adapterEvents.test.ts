@@ -34,7 +34,7 @@ describe('adapter.subscribe', () => {
     })
     await clock.advance(10 * MINUTE)
     fake.setClaims({ org_id: 'org-2' })
-    const next = await fake.signIn(credentials, { signal: new AbortController().signal })
+    const next = await fake.signIn(credentials, { signal: new AbortController().signal, now: () => clock.now() })
     emit({ type: 'sessionChanged', session: next })
     expect(heldSession(auth)?.accessToken).toBe(next.accessToken)
     expect(auth.getSnapshot().claims?.org_id).toBe('org-2')

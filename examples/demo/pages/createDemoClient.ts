@@ -2,6 +2,7 @@ import { createBrowserInspector } from '@statelyai/inspect'
 import { type AuthClient, createAuthClient, createMemoryStorage, type SessionStorage } from 'authchart'
 import { createRestAdapter, type RestCredentials } from 'authchart/rest'
 import { bindBrowserEvents } from 'authchart/vanilla'
+import { type ChartFeed, createChartFeed } from './createChartFeed.js'
 
 export interface DemoClient {
   auth: AuthClient<RestCredentials>
@@ -9,6 +10,8 @@ export interface DemoClient {
   storage: 'localStorage' | 'memory'
   /** Started and stopped by the page's inspector switch. */
   inspector: { start(): void; stop(): void }
+  /** The chart's state and last transition, read from the client's redacted inspection events. */
+  chart: ChartFeed
 }
 
 /**
@@ -33,7 +36,8 @@ export function storageFromAddress(search: string): { name: DemoClient['storage'
  * `?storage=memory`), cross-tab sync on, and the browser's wake and online events bound. It is
  * created once per page, outside any framework.
  *
- * The Stately inspector is created stopped and always receives the client's inspection events
+ * The page draws the chart itself from the same inspection events (`createChartFeed`): offline,
+ * with no account. The Stately inspector is created stopped and always receives the client's inspection events
  * (redacted by the client: no token reaches it). The switch starts it from a click, because
  * browsers only let a click open its window.
  *
@@ -43,14 +47,19 @@ export function storageFromAddress(search: string): { name: DemoClient['storage'
  */
 export function createDemoClient(): DemoClient {
   const inspector = createBrowserInspector({ autoStart: false })
+  const chart = createChartFeed()
   const { name, storage } = storageFromAddress(location.search)
   const auth = createAuthClient<RestCredentials>({
     adapter: createRestAdapter({ baseUrl: location.origin }),
     storage,
-    // Stately's observer as it is. The client redacts every token, the sign-in credentials and
-    // the snapshots the inspector reads later through an actor ref; the demo adds nothing.
-    inspect: inspector.inspect,
+    // Stately's observer as it is, and the page's own drawing of the chart. The client redacts
+    // every token, the sign-in credentials and the snapshots the inspector reads later through
+    // an actor ref; the demo adds nothing.
+    inspect: (event) => {
+      inspector.inspect.next?.(event)
+      chart.inspect(event)
+    },
   }).start()
   bindBrowserEvents(auth)
-  return { auth, storage: name, inspector }
+  return { auth, storage: name, inspector, chart }
 }

@@ -1,5 +1,6 @@
 import type { AuthClient, AuthSnapshot } from 'authchart'
 import type { RestCredentials } from 'authchart/rest'
+import type { ChartFeed } from './createChartFeed.js'
 
 export interface LogLine {
   at: number
@@ -55,17 +56,18 @@ const codeOf = (error: unknown) =>
  * events in the error list); nothing is swallowed.
  *
  * @example
- * const model = createDemoModel(auth, inspector)
+ * const model = createDemoModel(auth, inspector, chart)
  * model.subscribe(() => render(model.getView()))
  * await model.expireNow()
  */
 export function createDemoModel(
   auth: AuthClient<RestCredentials>,
   inspector: { start(): void; stop(): void },
+  chart: ChartFeed,
 ): DemoModel {
   const listeners = new Set<() => void>()
   let view: DemoView = {
-    chartState: stateName(auth.actor.getSnapshot().value as StateValue),
+    chartState: stateName((chart.get().value ?? auth.getSnapshot().status) as StateValue),
     history: [],
     errors: [],
     activity: [],
@@ -77,8 +79,9 @@ export function createDemoModel(
     for (const listener of listeners) listener()
   }
   view.history = [{ at: Date.now(), state: view.chartState }]
-  auth.actor.subscribe((snapshot) => {
-    const chartState = stateName(snapshot.value as StateValue)
+  // The chart's state from the client's redacted inspection events, not from its actor.
+  chart.subscribe(() => {
+    const chartState = stateName(chart.get().value as StateValue)
     if (chartState === view.chartState) return
     update({ chartState, history: [...view.history, { at: Date.now(), state: chartState }].slice(-14) })
   })

@@ -1,13 +1,14 @@
 import { AuthProvider, useAuth } from 'authchart/react'
-import { StrictMode, useEffect, useState, useSyncExternalStore, type FormEvent } from 'react'
+import { StrictMode, useEffect, useRef, useState, useSyncExternalStore, type FormEvent } from 'react'
 import { createRoot } from 'react-dom/client'
 import { createDemoClient } from './createDemoClient.js'
+import { renderChart } from './renderChart.js'
 import { clockTime, createDemoModel, type LogLine, refreshDueAt, seconds, tokenHash } from './demoModel.js'
 
 // Created once, outside React: under <StrictMode> React mounts twice, and a client created in a
 // component would restore twice and spend the refresh token twice.
-const { auth, storage, inspector } = createDemoClient()
-const model = createDemoModel(auth, inspector)
+const { auth, storage, inspector, chart } = createDemoClient()
+const model = createDemoModel(auth, inspector, chart)
 // For the browser tests and for poking at it from the devtools console.
 Object.assign(window, { demo: { auth, model, storage } })
 
@@ -163,6 +164,33 @@ function ErrorsCard() {
   )
 }
 
+function ChartCard() {
+  const view = useSyncExternalStore(chart.subscribe, chart.get)
+  const container = useRef<HTMLDivElement>(null)
+  // The SVG is drawn as a string (the same drawing as docs/statechart.svg), so it is set, not rendered.
+  useEffect(() => {
+    if (container.current) renderChart(container.current, view)
+  }, [view])
+  return (
+    <section aria-label="Chart" className="chart-card">
+      <div className="chart" data-testid="chart" ref={container} />
+      <aside>
+        <h2>The chart, live</h2>
+        <p>
+          Every state of <code>authMachine</code> is a box; every transition, eventless (<code>always</code>) and
+          delayed (<code>after</code>) ones included, a row in its source with an arrow to its target.
+        </p>
+        <p>
+          <b style={{ color: '#0b4fbf' }}>Blue</b>: the states the chart is in.{' '}
+          <b style={{ color: '#b35c00' }}>Orange</b>: the last transition taken. Drawn by this page from the
+          client&apos;s redacted inspection events: offline, no account.
+        </p>
+        <p data-testid="chart-last">{view.last ? `last transition: ${view.last}` : '—'}</p>
+      </aside>
+    </section>
+  )
+}
+
 function HistoryCard() {
   const { history, activity } = useView()
   return (
@@ -218,6 +246,7 @@ createRoot(document.getElementById('root') as HTMLElement).render(
       <main>
         <SessionCard />
         <ActionsCard />
+        <ChartCard />
         <ErrorsCard />
         <HistoryCard />
       </main>

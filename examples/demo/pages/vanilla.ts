@@ -1,10 +1,11 @@
 import type { AuthSnapshot } from 'authchart'
 import { mount, watch } from 'authchart/vanilla'
 import { createDemoClient } from './createDemoClient.js'
+import { renderChart } from './renderChart.js'
 import { clockTime, createDemoModel, type LogLine, refreshDueAt, seconds, tokenHash } from './demoModel.js'
 
-const { auth, storage, inspector } = createDemoClient()
-const model = createDemoModel(auth, inspector)
+const { auth, storage, inspector, chart } = createDemoClient()
+const model = createDemoModel(auth, inspector, chart)
 // For the browser tests and for poking at it from the devtools console.
 Object.assign(window, { demo: { auth, model, storage } })
 
@@ -134,6 +135,13 @@ const render = () => {
 model.subscribe(render)
 auth.subscribe(render)
 render()
+
+const drawChart = () => {
+  renderChart(byTestId('chart'), chart.get())
+  text('chart-last', chart.get().last ? `last transition: ${chart.get().last}` : '—')
+}
+chart.subscribe(drawChart)
+drawChart()
 
 document.getElementById('sign-in')?.addEventListener('submit', (event) => {
   event.preventDefault()

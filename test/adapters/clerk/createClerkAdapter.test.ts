@@ -144,7 +144,7 @@ describe('what crosses the boundary is parsed', () => {
     const clock = createFakeClock()
     const fake = createFakeClerk({ clock })
     const adapter = createClerkAdapter(fake.clerk, { clock })
-    const ctx = { signal: new AbortController().signal }
+    const ctx = { signal: new AbortController().signal, now: () => clock.now() }
     fake.answerNext(42)
     await expect(adapter.restore?.(ctx)).rejects.toBeInstanceOf(InvalidSessionError)
     fake.answerNext(`e30.${Buffer.from('{"sub":"user_1"}').toString('base64url')}.`)
@@ -199,7 +199,7 @@ describe('sign-in, sign-out and abort', () => {
     const fake = createFakeClerk({ clock, latencyMs: 5_000 })
     const adapter = createClerkAdapter(fake.clerk, { clock })
     const controller = new AbortController()
-    const refresh = adapter.refresh({} as Session, { signal: controller.signal, force: true })
+    const refresh = adapter.refresh({} as Session, { signal: controller.signal, now: () => clock.now(), force: true })
     const outcome = refresh.then(
       () => 'resolved',
       (error: unknown) => error,

@@ -181,7 +181,7 @@ describe('refresh', () => {
       allowInsecureRequests: true,
     })
     const signal = new AbortController().signal
-    await twin.refresh(first as never, { signal, force: false })
+    await twin.refresh(first as never, { signal, now: () => env.clock.now(), force: false })
     const after = await runDueRefresh(env)
     expect(after.status).toBe('expired')
     expect(after.error).toBeInstanceOf(SessionExpiredError)
@@ -464,7 +464,11 @@ describe('sign-out', () => {
       allowInsecureRequests: true,
     })
     await expect(
-      twin.refresh(session as never, { signal: new AbortController().signal, force: false }),
+      twin.refresh(session as never, {
+        signal: new AbortController().signal,
+        now: () => env.clock.now(),
+        force: false,
+      }),
     ).rejects.toMatchObject({
       code: 'invalid_grant',
     })

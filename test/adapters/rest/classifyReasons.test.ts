@@ -23,7 +23,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
-const context = () => ({ signal: new AbortController().signal, force: false })
+const context = () => ({ signal: new AbortController().signal, now: () => now, force: false })
 
 function adapter(mode: 'body' | 'cookie' = 'body') {
   return createRestAdapter({ baseUrl: server.url, mode, clock: { now: () => now } })

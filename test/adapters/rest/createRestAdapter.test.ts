@@ -139,7 +139,7 @@ describe('classify', () => {
     server.enqueue('/auth/refresh', { status, body })
     const adapter = createRestAdapter({ baseUrl: server.url })
     const error = await adapter
-      .refresh(await adapterSession(), { signal: new AbortController().signal, force: false })
+      .refresh(await adapterSession(), { signal: new AbortController().signal, now: () => Date.now(), force: false })
       .then(
         () => null,
         (e: unknown) => e,
@@ -152,7 +152,7 @@ describe('classify', () => {
   it('a network failure is transient', async () => {
     const adapter = createRestAdapter({ baseUrl: `http://127.0.0.1:${await freePort()}` })
     const error = await adapter
-      .refresh(await adapterSession(), { signal: new AbortController().signal, force: false })
+      .refresh(await adapterSession(), { signal: new AbortController().signal, now: () => Date.now(), force: false })
       .then(
         () => null,
         (e: unknown) => e,
@@ -231,7 +231,11 @@ describe('abort', () => {
     server.enqueue('/auth/refresh', { hang: true })
     const adapter = createRestAdapter({ baseUrl: server.url })
     const controller = new AbortController()
-    const pending = adapter.refresh(await adapterSession(), { signal: controller.signal, force: false })
+    const pending = adapter.refresh(await adapterSession(), {
+      signal: controller.signal,
+      now: () => Date.now(),
+      force: false,
+    })
     const check = expect(pending).rejects.toMatchObject({ name: 'AbortError' })
     controller.abort()
     await check

@@ -20,7 +20,7 @@ beforeEach(() => {
 })
 afterEach(() => harness.cleanup())
 
-const context = () => ({ signal: new AbortController().signal, force: false })
+const context = () => ({ signal: new AbortController().signal, now: () => harness.clock.now(), force: false })
 
 async function signIn() {
   const supabase = harness.naiveClient()

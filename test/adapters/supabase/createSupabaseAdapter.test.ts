@@ -132,12 +132,14 @@ describe('createSupabaseAdapter', () => {
     const adapter = createSupabaseAdapter(supabase, { clock: harness.clock })
     const controller = new AbortController()
     const slow = emulator.gotrue.hold('password')
-    const signingIn = adapter.signIn(USER, { signal: controller.signal })
+    const signingIn = adapter.signIn(USER, { signal: controller.signal, now: () => harness.clock.now() })
     await slow.arrived
     controller.abort(new DOMException('signed out', 'AbortError'))
     await expect(signingIn).rejects.toMatchObject({ name: 'AbortError' })
     slow.release()
-    await expect(adapter.signIn(USER, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' })
+    await expect(
+      adapter.signIn(USER, { signal: controller.signal, now: () => harness.clock.now() }),
+    ).rejects.toMatchObject({ name: 'AbortError' })
   })
 
   it('the realtime sink holds each token before any subscriber sees it, and realtime asks the chart, not the SDK', async () => {
