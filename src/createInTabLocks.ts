@@ -15,7 +15,7 @@ export function createInTabLocks(): TabLocks {
     request(name, { signal }, callback) {
       const previous = tails.get(name) ?? Promise.resolve()
       const run = previous.then(() => {
-        // Stryker disable next-line ConditionalExpression,OptionalChaining: equivalent through the client, whose lock is its own and whose chart runs one refresh at a time, so no caller ever waits here
+        // Stryker disable next-line OptionalChaining: equivalent, the client always passes a signal
         if (signal?.aborted) throw signal.reason
         return callback()
       })

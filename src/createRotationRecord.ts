@@ -112,7 +112,6 @@ export function createRotationRecord(key: string, idb?: IdbLike, subtle?: Subtle
         .then((d) => request<unknown>(d.transaction(STORE, 'readonly').objectStore(STORE).get(key)))
         .catch(failure('read'))
       if (raw === undefined) return null
-      // Stryker disable next-line ConditionalExpression: equivalent, a value that is not text fails the schema after JSON.parse as well
       const parsed = typeof raw === 'string' ? stampSchema.safeParse(safeJson(raw)) : null
       if (parsed?.success) {
         const { v: _v, ...stamp } = parsed.data

@@ -10,12 +10,10 @@
  */
 export function parseRetryAfter(headers: Headers, now: number): number | undefined {
   const value = headers.get('retry-after')?.trim()
-  // Stryker disable next-line ConditionalExpression,LogicalOperator,StringLiteral: equivalent, an absent or empty value fails the digits test and Date.parse as well, and gives undefined the same way
   if (value === undefined || value === '') return undefined
   if (/^\d+$/.test(value)) return Number(value) * 1000
   const at = Date.parse(value)
   if (Number.isNaN(at)) return undefined
-  // Stryker disable next-line StringLiteral: equivalent, any text Date.parse cannot read stands for a missing Date header
   const serverDate = Date.parse(headers.get('date') ?? '')
   const reference = Number.isNaN(serverDate) ? now : serverDate
   return Math.max(0, at - reference)

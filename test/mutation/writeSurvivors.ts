@@ -23,6 +23,29 @@ interface Report {
 const here = (path: string) => new URL(`../../${path}`, import.meta.url)
 const report = JSON.parse(readFileSync(here('reports/mutation/mutation.json'), 'utf8')) as Report
 
+/**
+ * Survivors judged equivalent where a disable comment would also hide a killable mutant of the
+ * same mutator on that line: matched by file, the original text (whitespace-insensitive), the
+ * replacement and, when given, the text of the line.
+ */
+interface Equivalent {
+  file: string
+  original: string
+  replacements: string[]
+  line?: string
+  reason: string
+}
+const equivalentList = JSON.parse(readFileSync(here('docs/mutation-equivalents.json'), 'utf8')) as Equivalent[]
+const squash = (text: string) => text.replace(/\s+/g, ' ').trim()
+const equivalentReason = (file: string, original: string, line: string, m: Mutant) =>
+  equivalentList.find(
+    (e) =>
+      e.file === file &&
+      squash(e.original) === squash(original) &&
+      e.replacements.some((r) => squash(r) === squash(m.replacement ?? '')) &&
+      (e.line === undefined || line.trim() === e.line),
+  )?.reason
+
 /** Why a file's mutants live, as far as it was triaged (docs/mutation.md has the long form). */
 const reasons: Record<string, string> = {
   'machines/authMachine.ts':
@@ -43,19 +66,23 @@ const reasons: Record<string, string> = {
     'Test to write: the stopped-client paths (`report` after `stop()` logs instead of emitting), `tabId` fallback without `crypto.randomUUID`, `refresh()` refused in a non-refreshable state.',
   'src/createAuthEffects.ts':
     'No coverage: the Web Lock, rotation-record and cross-tab re-read paths run only with `tabs: true` in a page (test/e2e, Chromium), which the mutation suite does not run. Test to write: a jsdom suite with a fake IndexedDB.',
-  'src/createAuthFetch.ts': 'Test to write: `Request` inputs with their own headers, the cooldown boundary.',
+  'src/createAuthFetch.ts':
+    'Covered by test/src/authFetchEdges.test.ts. Test to write: the 401 refresh is forced (`{ force: true }`): an unforced one would be answered by an unforced refresh already in flight.',
   'src/createInspectListener.ts': 'Test to write: an inspect option that is an observer object.',
-  'src/createInTabLocks.ts': 'Test to write: the in-tab lock’s queueing and `ifAvailable`/`signal` options directly.',
+  'src/createInTabLocks.ts':
+    'The queueing is unreachable through the client (its lock is its own, its chart runs one refresh at a time); the equivalent ones are marked in the source. Test to write: a refresh whose signal aborts while it waits for the in-tab lock.',
   'src/createMemoryStorage.ts':
     'Covered by test/src/rotationRecord.test.ts (a session in `sessionStorage` gets no record; a `sessionStorage` that throws on access).',
   'src/createRotationRecord.ts':
-    'Covered by test/src/rotationRecord.test.ts: the record against fake-indexeddb with stubbed page globals (the stamp, its rewrite and removal, a lagging store, corrupt and unopenable records).',
+    'Covered by test/src/rotationRecord.test.ts: the record against fake-indexeddb with stubbed page globals. Test to write: an IndexedDB request or transaction that errors or aborts after opening (fake-indexeddb does not fail them on its own), and a removal that fails.',
   'src/createSessionStore.ts':
     'Equivalent: the `not a session record` detail is for a non-InvalidSessionError thrown by decoding, which decodeStoredSession never throws; the `stored session` label is checked only through its message prefix in one path.',
-  'src/createSnapshotView.ts': 'Test to write: snapshot identity when only internal context changes.',
+  'src/createSnapshotView.ts':
+    'Covered by test/src/snapshotIdentity.test.ts. The `source.session` and `source.user` checks each survive alone because the chart changes the session and its user together, so either one detects the change (a pair, each redundant given the other).',
   'src/createTabSync.ts':
     'Test to write: malformed tab messages (wrong version, missing fields) and the storage-event fallback marks; partly no coverage for the same reason as createAuthEffects.',
-  'src/createTokenSinks.ts': 'Test to write: removing a sink twice; a sink added while a push is under way.',
+  'src/createTokenSinks.ts':
+    'Test to write: the chart never pushes the same token twice in the suites, so the `token === current` guard is not observed; a sink added while a push is under way.',
   'src/decideToken.ts':
     'Test to write: `getToken()` in `refreshing.awaitingClaims` with a due token, and with no session.',
   'src/errors.ts':
@@ -63,15 +90,14 @@ const reasons: Record<string, string> = {
   'src/parseClientOptions.ts':
     'Covered by test/src/optionMessages.test.ts (the message per option, the `refresh()` defaults).',
   'src/parseRetryAfter.ts':
-    'Killed by test/src/classifyBoundaries.test.ts except equivalents: `value === undefined` and `value === ""` lead to `undefined` by the date branch too.',
+    'Killed by test/src/classifyBoundaries.test.ts and publicDefaults.test.ts except the equivalents marked in the rows.',
   'src/parseSession.ts':
     'Equivalent: the default `what` labels are overridden by every caller in the client; the `invalid` detail is only used for a zod error with no issue, which zod never produces. Test to write: decodeClaims of an ID token with bad claims names the idToken field.',
-  'src/redactForInspection.ts':
-    'Covered by test/src/redactionRules.test.ts: opaque tokens, every secret key, learnt secrets (length floor, 16 kept), maps, sets, errors, cycles, class instances, snapshot methods, the definition and actor views.',
+  'src/redactForInspection.ts': 'Covered by test/src/redactionRules.test.ts.',
   'src/resolveStorage.ts':
-    'Covered by test/src/platformDefaults.test.ts (no `localStorage`, one without `getItem`, one that throws on access). Test to write: the memory fallback’s own reads and removals are unobservable from one client (each client has its own).',
+    "Covered by test/src/platformDefaults.test.ts (no `localStorage`, one without `getItem`, one that throws on access). Test to write: the memory fallback's own reads, writes and removals are not observable from the one client that owns it.",
   'src/resolveTabs.ts':
-    'Covered by test/src/platformDefaults.test.ts and rotationRecord.test.ts with stubbed page globals (BroadcastChannel, Web Locks, the storage-event fallback).',
+    'Covered by test/src/platformDefaults.test.ts and rotationRecord.test.ts with stubbed page globals.',
   'src/Session.ts':
     'Test to write: a user with an empty id and a claims object with wrong types, through parseSession.',
   'src/toSessionInfo.ts': 'Test to write: the info of a session without a refresh token.',
@@ -100,12 +126,15 @@ for (const [file, { source, mutants }] of Object.entries(report.files).sort(([a]
   const left = mutants.filter((m) => m.status === 'Survived' || m.status === 'NoCoverage').sort(byPlace)
   if (left.length === 0) continue
   rows.push(`\n## ${file} (${left.length})\n\n${reasons[file] ?? 'Not triaged yet.'}\n`)
-  rows.push('| where | status | mutator | original → mutant |', '| --- | --- | --- | --- |')
+  rows.push('| where | status | mutator | original → mutant | equivalent? |', '| --- | --- | --- | --- | --- |')
   for (const m of left) {
     counts[m.status] = (counts[m.status] ?? 0) + 1
     const { start } = m.location
+    const original = originalOf(lines, m.location)
+    const why = equivalentReason(file, original, lines[start.line - 1] ?? '', m)
+    if (why !== undefined) counts.listedEquivalent = (counts.listedEquivalent ?? 0) + 1
     rows.push(
-      `| ${file}:${start.line}:${start.column} | ${m.status} | ${m.mutatorName} | ${cell(originalOf(lines, m.location))} → ${cell(m.replacement ?? '')} |`,
+      `| ${file}:${start.line}:${start.column} | ${m.status} | ${m.mutatorName} | ${cell(original)} → ${cell(m.replacement ?? '')} | ${why === undefined ? '' : `yes: ${why.replace(/\|/g, '\\|')}`} |`,
     )
   }
 }
@@ -114,8 +143,9 @@ const head = `# Surviving mutants
 
 Generated by \`npm run docs:mutation\` from the last \`npm run test:mutation\` report: every mutant
 that survived (${counts.Survived ?? 0}) or that no test in the mutation suite reached
-(${counts.NoCoverage ?? 0}), by file, with the reason for the file. See docs/mutation.md for the
-score and how the run is set up.
+(${counts.NoCoverage ?? 0}), by file, with the reason for the file; ${counts.listedEquivalent ?? 0} of them are equivalent, with
+the reason in their row (docs/mutation-equivalents.json), and ${counts.Ignored ?? 0} more are marked equivalent in the
+source and listed at the end. See docs/mutation.md for the score and how the run is set up.
 `
 const equivalentSection =
   equivalents.length === 0
