@@ -1,4 +1,5 @@
 import { AdapterError, AuthError, type AuthOperation, type Classification, type RejectionReason } from './errors.js'
+import { redactSecrets } from './redactSecrets.js'
 
 function field(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined
@@ -57,13 +58,38 @@ const REASONS: ReadonlySet<string> = new Set<RejectionReason>([
  * error (`TypeError`, …) is transient whatever `classify` says, and so is an answer `classify`
  * cannot give (it threw, or returned something that is not a {@link Classification}).
  *
+ * `secrets` (the tokens of the session the adapter was given) are removed from the result, its
+ * message and its whole `cause` chain, after `classify` has seen the original: the error reaches
+ * `snapshot.error`, the `error` event and rejected promises. If a field holding one cannot be
+ * rewritten (a frozen error), the adapter's error is dropped and only its classification kept.
+ *
  * @example
- * throw toAdapterError('refresh', error, adapter.classify)
+ * throw toAdapterError('refresh', error, adapter.classify, sessionSecrets(session))
  */
 export function toAdapterError(
   operation: AuthOperation,
   error: unknown,
   classify: (error: unknown) => Classification = defaultClassify,
+  secrets: readonly string[] = [],
+): AuthError {
+  const wrapped = wrapAdapterError(operation, error, classify)
+  if (redactSecrets(wrapped, secrets)) return wrapped
+  const kind = wrapped.kind === 'rejected' ? 'rejected' : 'transient'
+  return new AdapterError(operation, kind, {
+    message: `${operation} failed (${kind}): the adapter's error held a token and could not be redacted`,
+    ...(wrapped instanceof AdapterError
+      ? {
+          reason: wrapped.reason,
+          ...(wrapped.retryAfterMs === undefined ? {} : { retryAfterMs: wrapped.retryAfterMs }),
+        }
+      : {}),
+  })
+}
+
+function wrapAdapterError(
+  operation: AuthOperation,
+  error: unknown,
+  classify: (error: unknown) => Classification,
 ): AuthError {
   if (error instanceof AuthError) return error
   const retryAfter = field(error, 'retryAfterMs')

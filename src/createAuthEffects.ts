@@ -12,6 +12,7 @@ import type { AuthError, AuthOperation } from './errors.js'
 import { checkFreshSession, parseSession, toInvalidSessionError } from './parseSession.js'
 import { type AuthUser, type Session, userSchema } from './Session.js'
 import type { TabLocks } from './TabTransport.js'
+import { sessionSecrets } from './redactSecrets.js'
 import { whileNotAborted } from './whileNotAborted.js'
 
 export interface AuthEffectsOptions {
@@ -56,11 +57,12 @@ export function createAuthEffects({
 }: AuthEffectsOptions) {
   // The adapters' one time source (AdapterContext.now): the client's clock, read when they need it.
   const now = () => clock.now()
-  const call = async <T>(operation: AuthOperation, run: () => Promise<T>): Promise<T> => {
+  // `secrets`: the tokens the adapter was given, which its error must not carry out.
+  const call = async <T>(operation: AuthOperation, run: () => Promise<T>, secrets: string[] = []): Promise<T> => {
     try {
       return await run()
     } catch (error) {
-      throw toAdapterError(operation, error, adapter.classify?.bind(adapter))
+      throw toAdapterError(operation, error, adapter.classify?.bind(adapter), secrets)
     }
   }
 
@@ -138,7 +140,11 @@ export function createAuthEffects({
     if (signal.aborted) throw abortedError()
     if (stored === null || input.force) {
       const held = current.session
-      const raw = await call('refresh', () => adapter.refresh(held, { signal, now, force: input.force }))
+      const raw = await call(
+        'refresh',
+        () => adapter.refresh(held, { signal, now, force: input.force }),
+        sessionSecrets(held, input.session),
+      )
       const parsed = checkFreshSession(parseSession(raw, 'refresh response'), clock.now(), 'refresh response')
       const rotated = parsed.refreshToken !== undefined && parsed.refreshToken !== held.refreshToken
       // A backend that does not rotate may omit the refresh token; keep the one we have.
@@ -166,7 +172,11 @@ export function createAuthEffects({
       validateSession: fromPromise<{ user?: AuthUser | undefined }, { session: Session }>(async ({ input, signal }) => {
         if (!adapter.validate) return {}
         const validate = adapter.validate.bind(adapter)
-        const result = await call('validate', () => validate(input.session, { signal, now }))
+        const result = await call(
+          'validate',
+          () => validate(input.session, { signal, now }),
+          sessionSecrets(input.session),
+        )
         if (!result || result.user === undefined) return {}
         const parsed = userSchema.safeParse(result.user)
         if (!parsed.success) throw toInvalidSessionError('validated user', parsed.error)
@@ -193,7 +203,7 @@ export function createAuthEffects({
         if (input.session === null || !adapter.signOut) return
         const signOut = adapter.signOut.bind(adapter)
         const session = input.session
-        await call('signOut', () => signOut(session, { signal, now }))
+        await call('signOut', () => signOut(session, { signal, now }), sessionSecrets(session))
       }),
     },
     actions: {

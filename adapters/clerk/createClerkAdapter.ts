@@ -1,9 +1,9 @@
 import { createClerkExpiry } from './createClerkExpiry.js'
 import { endedReason, rejected, relabel } from './clerkErrors.js'
 import {
+  type AdapterContext,
   AdapterError,
   type AuthOperation,
-  defaultClock,
   InvalidOptionsError,
   InvalidSessionError,
   type SessionInput,
@@ -67,10 +67,9 @@ export function createClerkAdapter(clerk: ClerkLike, options: ClerkAdapterOption
   const template = parsed.data.template
   const reloadOnForce = parsed.data.reloadOnForce ?? true
   const treatPendingAsSignedOut = parsed.data.treatPendingAsSignedOut ?? true
-  const clock = options.clock ?? defaultClock
   const onEventError = options.onEventError
 
-  const expiry = createClerkExpiry(clock)
+  const expiry = createClerkExpiry()
   // Set when a Clerk event could not be turned into a token: the chart may hold a token of the
   // previous organisation or session, so its next refresh must not be answered from Clerk's cache.
   let stale = false
@@ -121,23 +120,24 @@ export function createClerkAdapter(clerk: ClerkLike, options: ClerkAdapterOption
     return token
   }
 
+  // `now` is the client's clock (AdapterContext.now): Clerk's expiry is placed on it.
   const issue = async (
     found: FoundSession,
     mode: { force: boolean; fresh: boolean },
-    signal: AbortSignal,
+    { signal, now }: AdapterContext,
     operation: AuthOperation,
   ): Promise<SessionInput> => {
     const { session } = found
     if (mode.force && reloadOnForce) await call(operation, signal, () => session.reload())
     const skipCache = mode.force || mode.fresh || !expiry.measured
     let token = await fetchToken(session, skipCache, signal, operation)
-    let expiresAt = expiry.expiryOf(token, skipCache)
+    let expiresAt = expiry.expiryOf(token, skipCache, now())
     // The chart asks only when its token is due, and Clerk keeps serving a cached token until
     // 15 s before expiry: without this, the answer could be a token due on arrival, and the chart
     // would back off as from a failure. More than half its life left is never due for the chart.
-    if (!skipCache && expiresAt - clock.now() <= ((token.exp - token.iat) * 1000) / 2) {
+    if (!skipCache && expiresAt - now() <= ((token.exp - token.iat) * 1000) / 2) {
       token = await fetchToken(session, true, signal, operation)
-      expiresAt = expiry.expiryOf(token, true)
+      expiresAt = expiry.expiryOf(token, true, now())
     }
     // Read after the reload: the user may have changed with it.
     const user = parseClerkSession(session).user
@@ -148,11 +148,15 @@ export function createClerkAdapter(clerk: ClerkLike, options: ClerkAdapterOption
 
   // Restore, sign-in and Clerk's own events can ask for the same session's token at once (the
   // listener fires as the client starts); they share one fetch.
-  const freshSession = (found: FoundSession, signal: AbortSignal, operation: AuthOperation): Promise<SessionInput> => {
+  const freshSession = (
+    found: FoundSession,
+    { signal, now }: AdapterContext,
+    operation: AuthOperation,
+  ): Promise<SessionInput> => {
     const key = sessionKeyOf(found.data)
     let pending = shared.get(key)
     if (pending === undefined) {
-      pending = issue(found, { force: false, fresh: true }, NEVER_ABORTED, operation).finally(() => {
+      pending = issue(found, { force: false, fresh: true }, { signal: NEVER_ABORTED, now }, operation).finally(() => {
         shared.delete(key)
       })
       shared.set(key, pending)
@@ -169,7 +173,8 @@ export function createClerkAdapter(clerk: ClerkLike, options: ClerkAdapterOption
     name: 'clerk',
     refreshesWithoutToken: true,
 
-    async signIn(credentials, { signal }) {
+    async signIn(credentials, ctx) {
+      const { signal } = ctx
       if (credentials !== undefined) {
         if (typeof credentials !== 'function') {
           throw new InvalidOptionsError('Clerk signIn: pass nothing, or a function that signs in with Clerk')
@@ -179,10 +184,11 @@ export function createClerkAdapter(clerk: ClerkLike, options: ClerkAdapterOption
       await loaded('signIn', signal)
       const found = readSession('signIn')
       if (found === null) throw rejected('signIn', 'Clerk has no active session; sign in with Clerk first')
-      return freshSession(found, signal, 'signIn')
+      return freshSession(found, ctx, 'signIn')
     },
 
-    async refresh(_session, { signal, force }) {
+    async refresh(_session, ctx) {
+      const { force } = ctx
       const found = readSession('refresh')
       // Signed out in Clerk (here, in another tab, or revoked on the server): the session is gone.
       if (found === null) {
@@ -193,8 +199,8 @@ export function createClerkAdapter(clerk: ClerkLike, options: ClerkAdapterOption
           endedReason(clerk.session?.status ?? 'ended'),
         )
       }
-      if (!force && !stale) return issue(found, { force: false, fresh: false }, signal, 'refresh')
-      return issue(found, { force, fresh: true }, signal, 'refresh')
+      if (!force && !stale) return issue(found, { force: false, fresh: false }, ctx, 'refresh')
+      return issue(found, { force, fresh: true }, ctx, 'refresh')
     },
 
     async validate(session, { signal }) {
@@ -210,15 +216,15 @@ export function createClerkAdapter(clerk: ClerkLike, options: ClerkAdapterOption
       await call('signOut', signal, () => (current ? clerk.signOut({ sessionId: current.id }) : clerk.signOut()))
     },
 
-    async restore({ signal }) {
-      await loaded('restore', signal)
+    async restore(ctx) {
+      await loaded('restore', ctx.signal)
       const found = readSession('restore')
-      return found === null ? null : freshSession(found, signal, 'restore')
+      return found === null ? null : freshSession(found, ctx, 'restore')
     },
 
     classify: classifyClerkError,
 
-    subscribe(listener) {
+    subscribe(listener, { now }) {
       let generation = 0
       let lastKey: string | undefined
       const fail = (error: unknown) => {
@@ -251,7 +257,7 @@ export function createClerkAdapter(clerk: ClerkLike, options: ClerkAdapterOption
         }
         // A fresh token, so the chart sees it as newer than the one it holds (switching back to an
         // organisation would otherwise bring back Clerk's older cached token for it).
-        freshSession(found, NEVER_ABORTED, 'refresh').then(
+        freshSession(found, { signal: NEVER_ABORTED, now }, 'refresh').then(
           (session) => {
             if (current === generation) listener({ type: 'sessionChanged', session })
           },

@@ -4,7 +4,8 @@ import type { ClerkTokenData } from './parseClerkSession.js'
 export interface ClerkExpiry {
   /** Whether a freshly minted token has been seen, so the clock offset is known. */
   readonly measured: boolean
-  expiryOf(token: ClerkTokenData, fresh: boolean): number
+  /** `now`: the client's clock when the token arrived. */
+  expiryOf(token: ClerkTokenData, fresh: boolean, now: number): number
 }
 
 /**
@@ -14,18 +15,18 @@ export interface ClerkExpiry {
  * this offset, does not, and a device clock that disagrees with Clerk's is corrected too.
  *
  * @example
- * const expiry = createClerkExpiry(clock)
- * const expiresAt = expiry.expiryOf(token, true) // token fetched with skipCache
+ * const expiry = createClerkExpiry()
+ * const expiresAt = expiry.expiryOf(token, true, ctx.now()) // token fetched with skipCache
  */
-export function createClerkExpiry(clock: { now(): number }): ClerkExpiry {
+export function createClerkExpiry(): ClerkExpiry {
   let offset: number | undefined
   let lastIssued: { token: string; exp: number; expiresAt: number } | undefined
   return {
     get measured() {
       return offset !== undefined
     },
-    expiryOf(token, fresh) {
-      const measured = clock.now() - token.iat * 1000
+    expiryOf(token, fresh, now) {
+      const measured = now - token.iat * 1000
       // A cached token is older than it looks, so it can only lower the estimate, never raise it.
       offset = fresh || offset === undefined ? measured : Math.min(offset, measured)
       let expiresAt = token.exp * 1000 + offset

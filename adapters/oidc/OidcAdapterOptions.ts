@@ -29,7 +29,11 @@ export interface OidcAdapterOptions {
   allowInsecureRequests?: boolean
   /** Leeway for ID token `exp` and `iat`, in seconds. Default 30. */
   clockTolerance?: number
-  /** How long a started sign-in waits for its callback, in ms. Default 10 minutes. */
+  /**
+   * How long a started sign-in waits for its callback, in ms, on the wall clock (`Date.now()`):
+   * the wait spans two page loads and `createSignInUrl` runs outside any client call. Default 10
+   * minutes.
+   */
   callbackMaxAgeMs?: number
   /** Where pending sign-ins wait for their callback. Default the tab's `sessionStorage`, else memory. */
   transactionStorage?: TransactionStorage
@@ -37,8 +41,6 @@ export interface OidcAdapterOptions {
   navigate?: (url: URL) => void
   /** The fetch to use; default the global one, read at call time. */
   fetch?: typeof fetch
-  /** Current time for `expires_in` and ID token checks; pass the client's clock. Default `Date.now`. */
-  clock?: { now(): number }
 }
 
 /** Authorization request parameters for one sign-in (`login_hint`, `prompt`, `ui_locales`, …). */

@@ -1,4 +1,4 @@
-import { InvalidSessionError } from 'authchart'
+import { type AdapterContext, InvalidSessionError } from 'authchart'
 import { createRemoteJWKSet, customFetch, errors, jwtVerify } from 'jose'
 
 /** How access tokens are verified against the backend's published keys. */
@@ -28,19 +28,18 @@ const ASYMMETRIC = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256
  * `InvalidSessionError`s on `access_token`, with jose's error code and never the token.
  *
  * @example
- * const verify = createTokenVerifier({ jwks: 'https://api.example.com/.well-known/jwks.json', issuer: 'api' }, fetch, Date.now)
- * await verify(accessToken)
+ * const verify = createTokenVerifier({ jwks: 'https://api.example.com/.well-known/jwks.json', issuer: 'api' }, () => fetch)
+ * await verify(accessToken, { signal, now }) // the adapter call's context: the client's clock
  */
 export function createTokenVerifier(
   options: TokenVerificationOptions,
   fetchImpl: () => typeof fetch,
-  now: () => number,
-): (accessToken: string, signal: AbortSignal) => Promise<void> {
+): (accessToken: string, ctx: AdapterContext) => Promise<void> {
   const jwks = createRemoteJWKSet(new URL(options.jwks), {
     [customFetch]: (url, init) => fetchImpl()(url, init),
   })
   const algorithms = (options.algorithms ?? ASYMMETRIC).filter((alg) => !alg.startsWith('HS') && alg !== 'none')
-  return async (accessToken, signal) => {
+  return async (accessToken, { signal, now }) => {
     signal.throwIfAborted()
     try {
       await jwtVerify(accessToken, jwks, {

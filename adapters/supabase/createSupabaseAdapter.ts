@@ -6,7 +6,6 @@ import type {
 } from '@supabase/supabase-js'
 import {
   type AuthAdapter,
-  type Clock,
   InvalidOptionsError,
   InvalidSessionError,
   type Session,
@@ -28,8 +27,6 @@ export type SupabaseCredentials = SignInWithPasswordCredentials | VerifyOtpParam
 
 /** Options for {@link createSupabaseAdapter}. */
 export interface SupabaseAdapterOptions {
-  /** The clock `expires_in` is counted on; pass the one given to `createAuthClient`. Default: `Date`. */
-  clock?: Pick<Clock, 'now'>
   /** Which sessions `signOut` ends on the server, as in supabase-js. Default `'global'`. */
   signOutScope?: 'global' | 'local' | 'others'
   /**
@@ -91,9 +88,15 @@ export function createSupabaseAdapter(
   supabase: SupabaseAuthLike,
   options: SupabaseAdapterOptions = {},
 ): AuthAdapter<SupabaseCredentials> {
+  // The time comes from the client (AdapterContext.now). A leftover `clock` is refused rather than
+  // ignored: ignored, a test that passed it only here would silently run on two clocks.
+  if ((options as { clock?: unknown }).clock !== undefined) {
+    throw new InvalidOptionsError(
+      'createSupabaseAdapter: the clock option was removed; the adapter reads the time from the client, so pass clock to createAuthClient instead',
+    )
+  }
   assertNoSecondOwner(supabase)
   const gotrue = readGoTrueTransport(supabase.auth)
-  const now = () => (options.clock ? options.clock.now() : Date.now())
   const scope = options.signOutScope ?? 'global'
 
   const signInWith = (credentials: SupabaseCredentials): Promise<AuthResult> => {
@@ -110,12 +113,13 @@ export function createSupabaseAdapter(
     name: 'supabase',
     classify: classifySupabaseError,
 
-    async signIn(credentials, { signal }): Promise<SessionInput> {
+    // `expires_in` is counted on the client's clock (`now`), from when GoTrue's answer arrived.
+    async signIn(credentials, { signal, now }): Promise<SessionInput> {
       const data = unwrap(await whileNotAborted(signal, () => signInWith(credentials)))
       return parseGoTrueSession(data.session, 'sign-in response', now())
     },
 
-    async refresh(session: Session, { signal }): Promise<SessionInput> {
+    async refresh(session: Session, { signal, now }): Promise<SessionInput> {
       if (!session.refreshToken)
         throw new InvalidSessionError('session has no refresh token', { field: 'refreshToken' })
       const raw = await refreshGoTrueSession(gotrue, session.refreshToken, signal)

@@ -35,7 +35,11 @@ export class FakeAuthError extends Error {
 }
 
 export interface FakeAdapterOptions {
-  /** Drives latency. Required when any latency is set. */
+  /**
+   * Drives latency, and is the server's clock: the `iat` and `exp` of the tokens it issues. A
+   * clock other than the client's plays a device clock that is off. Required when any latency is
+   * set. Default: no latency, and tokens stamped on the client's clock (the call's `ctx.now`).
+   */
   clock?: Clock
   /** Scripted latency in ms, for every call or per operation. Default 0. */
   latency?: number | Partial<Record<FakeOperation, number>>
@@ -164,13 +168,18 @@ export function createFakeAdapter(options: FakeAdapterOptions = {}): FakeAdapter
       signal.addEventListener('abort', onAbort, { once: true })
     })
 
-  const now = () => clock?.now() ?? Date.now()
   const latencyOf = (op: FakeOperation) =>
     typeof options.latency === 'number' ? options.latency : (options.latency?.[op] ?? 0)
 
-  const issue = (userId: string, email: string, familyId: string, extra: Record<string, unknown>): SessionInput => {
+  const issue = (
+    userId: string,
+    email: string,
+    familyId: string,
+    extra: Record<string, unknown>,
+    now: number,
+  ): SessionInput => {
     serial += 1
-    const iat = Math.floor(now() / 1000)
+    const iat = Math.floor(now / 1000)
     const payload = {
       ...serverClaims,
       ...extra,
@@ -242,7 +251,7 @@ export function createFakeAdapter(options: FakeAdapterOptions = {}): FakeAdapter
       for (const pass of gates[op].splice(0)) pass(undefined)
     },
     waiting: (op) => gates[op].length,
-    signIn(credentials, { signal }) {
+    signIn(credentials, { signal, now }) {
       return run('signIn', signal, (outcome) => {
         if (typeof outcome === 'object' && 'response' in outcome) return outcome.response as SessionInput
         const parsed = credentialsSchema.safeParse(credentials)
@@ -252,10 +261,10 @@ export function createFakeAdapter(options: FakeAdapterOptions = {}): FakeAdapter
           throw new FakeAuthError('rejected', 'signIn: invalid credentials')
         }
         serial += 1
-        return issue(`user-${email}`, email, `f${serial}`, claimsOf(outcome))
+        return issue(`user-${email}`, email, `f${serial}`, claimsOf(outcome), clock?.now() ?? now())
       })
     },
-    refresh(session: Session, { signal }) {
+    refresh(session: Session, { signal, now }) {
       return run('refresh', signal, (outcome) => {
         if (typeof outcome === 'object' && 'response' in outcome) return outcome.response as SessionInput
         const presented = session.refreshToken ?? ''
@@ -271,7 +280,7 @@ export function createFakeAdapter(options: FakeAdapterOptions = {}): FakeAdapter
           family.revoked = true
           throw new FakeAuthError('rejected', 'refresh: refresh token reuse detected; family revoked', 'token_reused')
         }
-        return issue(family.userId, family.email, familyId, claimsOf(outcome))
+        return issue(family.userId, family.email, familyId, claimsOf(outcome), clock?.now() ?? now())
       })
     },
     validate(session: Session, { signal }) {

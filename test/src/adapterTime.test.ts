@@ -8,7 +8,7 @@ import {
   type SessionInput,
   type TimeContext,
 } from 'authchart'
-import { createFakeClock } from 'authchart/testing'
+import { createFakeAdapter, createFakeClock } from 'authchart/testing'
 import { expect, it } from 'vitest'
 import { HOUR, MINUTE } from '../fixtures/setupClient.js'
 
@@ -114,4 +114,14 @@ it('a restored session is validated with the client’s clock in the context', a
   expect(second.readings.map((r) => r.call)).toEqual(['validate'])
   expect(second.readings[0]?.now).toBe(second.clock.now())
   second.auth.stop()
+})
+
+it('the fake adapter stamps its tokens on the client’s clock, with no clock of its own', async () => {
+  const clock = createFakeClock(Date.now() + TEN_YEARS)
+  const auth = createAuthClient({ adapter: createFakeAdapter(), clock, storage: createMemoryStorage() }).start()
+  await clock.flush()
+  const session = await auth.signIn({ email: 'ada@example.com', password: 'pw' })
+  expect(session.claims.iat).toBe(Math.floor(clock.now() / 1000))
+  expect(session.expiresAt).toBe(Math.floor(clock.now() / 1000) * 1000 + HOUR)
+  auth.stop()
 })

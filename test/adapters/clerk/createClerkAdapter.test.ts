@@ -74,6 +74,31 @@ describe('expiry of Clerk’s tokens', () => {
   })
 })
 
+describe('the client’s clock', () => {
+  it('Clerk’s expiry is placed on the client’s clock, for a restored session and one Clerk pushes', async () => {
+    // Clerk runs on the machine's clock; the client's is ten years ahead of it.
+    const TEN_YEARS = 10 * 365 * 24 * 60 * MINUTE
+    const { clock, auth, fake } = await restored({
+      start: Date.now() + TEN_YEARS,
+      fake: { serverClockOffsetMs: -TEN_YEARS },
+    })
+    expect(auth.getSnapshot().session?.expiresAt).toBe(clock.now() + MINUTE)
+    await clock.advance(10_000)
+    fake.signInAs('user_2') // through Clerk's components: reaches the chart by `subscribe`
+    await clock.flush()
+    expect(auth.getSnapshot().user?.id).toBe('user_2')
+    expect(auth.getSnapshot().session?.expiresAt).toBe(clock.now() + MINUTE)
+    expect(auth.getSnapshot().error).toBeNull()
+  })
+
+  it('a leftover clock option is an InvalidOptionsError that names the replacement', () => {
+    const fake = createFakeClerk({ clock: createFakeClock() })
+    const options = { clock: { now: () => Date.now() } } as never
+    expect(() => createClerkAdapter(fake.clerk, options)).toThrow(InvalidOptionsError)
+    expect(() => createClerkAdapter(fake.clerk, options)).toThrow(/clock was removed.*pass clock to createAuthClient/)
+  })
+})
+
 describe('failures are classified', () => {
   it('Clerk’s 401 on a refresh ends the session as expired', async () => {
     const { clock, auth, fake, sinks } = await restored()
@@ -143,7 +168,7 @@ describe('what crosses the boundary is parsed', () => {
   it('a token without exp/iat, or a non-string, is rejected as invalid', async () => {
     const clock = createFakeClock()
     const fake = createFakeClerk({ clock })
-    const adapter = createClerkAdapter(fake.clerk, { clock })
+    const adapter = createClerkAdapter(fake.clerk)
     const ctx = { signal: new AbortController().signal, now: () => clock.now() }
     fake.answerNext(42)
     await expect(adapter.restore?.(ctx)).rejects.toBeInstanceOf(InvalidSessionError)
@@ -197,7 +222,7 @@ describe('sign-in, sign-out and abort', () => {
   it('honours the AbortSignal: a refresh in flight is abandoned at once', async () => {
     const clock = createFakeClock()
     const fake = createFakeClerk({ clock, latencyMs: 5_000 })
-    const adapter = createClerkAdapter(fake.clerk, { clock })
+    const adapter = createClerkAdapter(fake.clerk)
     const controller = new AbortController()
     const refresh = adapter.refresh({} as Session, { signal: controller.signal, now: () => clock.now(), force: true })
     const outcome = refresh.then(

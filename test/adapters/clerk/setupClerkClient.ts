@@ -8,6 +8,8 @@ export interface SetupClerkOptions {
   fake?: Omit<FakeClerkOptions, 'clock'>
   adapter?: ClerkAdapterOptions
   client?: Partial<AuthClientOptions>
+  /** Where the fake clock starts. Default `FAKE_EPOCH`. */
+  start?: number
 }
 
 /**
@@ -19,11 +21,10 @@ export interface SetupClerkOptions {
  * await clock.flush() // unauthenticated: Clerk has no session
  */
 export function setupClerkClient(options: SetupClerkOptions = {}) {
-  const clock = createFakeClock()
+  const clock = createFakeClock(options.start)
   const fake = createFakeClerk({ clock, ...options.fake })
   const eventErrors: AuthError[] = []
   const adapter = createClerkAdapter(fake.clerk, {
-    clock,
     onEventError: (error) => {
       eventErrors.push(error)
     },

@@ -26,7 +26,7 @@ afterAll(async () => {
 const context = () => ({ signal: new AbortController().signal, now: () => now, force: false })
 
 function adapter(mode: 'body' | 'cookie' = 'body') {
-  return createRestAdapter({ baseUrl: server.url, mode, clock: { now: () => now } })
+  return createRestAdapter({ baseUrl: server.url, mode })
 }
 
 async function signedIn(): Promise<Session> {

@@ -1,9 +1,10 @@
 // The REST adapter against a real HTTP server that misbehaves on cue: parsing, classification,
 // Retry-After on fake time, abort, and JWKS verification.
-import { AdapterError, InvalidSessionError, parseSession, type Session } from 'authchart'
+import { AdapterError, InvalidOptionsError, InvalidSessionError, parseSession, type Session } from 'authchart'
 import { classifyRestError, createRestAdapter, RestHttpError } from 'authchart/rest'
 import { exportJWK, exportSPKI, generateKeyPair, type JWK, SignJWT } from 'jose'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { createFakeClock } from 'authchart/testing'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { freePort } from '../../fixtures/rest/freePort.js'
 import { restClient, runDueRefresh } from '../../fixtures/rest/restClient.js'
 import { type ScriptedReply, startScriptedServer } from '../../fixtures/rest/scriptedServer.js'
@@ -237,6 +238,9 @@ describe('abort', () => {
       force: false,
     })
     const check = expect(pending).rejects.toMatchObject({ name: 'AbortError' })
+    // Aborted once the server holds it: aborted earlier, the hanging answer would stay queued and
+    // hang a later test's refresh.
+    await vi.waitFor(() => expect(server.requests.some((r) => r.path === '/auth/refresh')).toBe(true))
     controller.abort()
     await check
   })
@@ -297,6 +301,51 @@ describe('JWKS verification', () => {
     const { error } = await signInWith(forged, { algorithms: ['HS256', 'ES256'] })
     expect(error).toBeInstanceOf(InvalidSessionError)
     expect((error as Error).message).toMatch(/ERR_JOSE_ALG_NOT_ALLOWED/)
+  })
+})
+
+describe('the client’s clock', () => {
+  const TEN_YEARS = 10 * 365 * 86_400_000
+  const aheadClient = (adapter: Record<string, unknown> = {}) =>
+    restClient(server.url, { clock: createFakeClock(Date.now() + TEN_YEARS), adapter })
+
+  it('expires_in is placed on the client’s clock (ten years ahead of the machine’s), at sign-in and refresh', async () => {
+    const env = aheadClient()
+    await env.clock.flush()
+    const session = await env.auth.signIn(credentials)
+    expect(session.expiresAt).toBe(env.clock.now() + 900_000)
+    const refreshed = await runDueRefresh(env)
+    expect(refreshed.status).toBe('authenticated')
+    expect(refreshed.session?.expiresAt).toBe(env.clock.now() + 900_000)
+    expect(refreshed.session?.expiresAt).toBeGreaterThan(session.expiresAt)
+    env.auth.stop()
+  })
+
+  it('verification reads the client’s clock: a token valid on the machine’s clock is expired on it', async () => {
+    const jwks = { jwks: `${server.url}/.well-known/jwks.json`, issuer: ISSUER, audience: AUDIENCE }
+    server.enqueue('/auth/login', { body: { access_token: await token(), refresh_token: 'r1', expires_in: 900 } })
+    const ahead = aheadClient(jwks)
+    await ahead.clock.flush()
+    const refused = await ahead.auth.signIn(credentials).then(
+      () => null,
+      (error: unknown) => error,
+    )
+    expect(refused).toBeInstanceOf(InvalidSessionError)
+    expect((refused as Error).message).toMatch(/ERR_JWT_EXPIRED/)
+    // A token minted on the client's clock passes, though it is not yet valid on the machine's.
+    const iat = Math.floor(ahead.clock.now() / 1000)
+    server.enqueue('/auth/login', {
+      body: { access_token: await token({ iat, nbf: iat, exp: iat + 900 }), refresh_token: 'r2', expires_in: 900 },
+    })
+    const session = await ahead.auth.signIn(credentials)
+    expect(session.claims.iat).toBe(iat)
+    ahead.auth.stop()
+  })
+
+  it('a leftover clock option is an InvalidOptionsError that names the replacement', () => {
+    const options = { baseUrl: 'https://api.example.com', clock: { now: () => Date.now() } }
+    expect(() => createRestAdapter(options)).toThrow(InvalidOptionsError)
+    expect(() => createRestAdapter(options)).toThrow(/clock option was removed.*pass clock to createAuthClient/)
   })
 })
 

@@ -34,7 +34,7 @@ async function refused(refreshToken: string) {
   const supabase = harness.naiveClient()
   const { error: sdkError } = await supabase.auth.refreshSession({ refresh_token: refreshToken })
   expect(sdkError?.name).toBe('AuthApiError')
-  const adapter = createSupabaseAdapter(harness.page().supabase, { clock: harness.clock })
+  const adapter = createSupabaseAdapter(harness.page().supabase)
   const session: Session = parseSession({ accessToken: (await signIn()).accessToken, refreshToken }, 'test session')
   const adapterError = await adapter.refresh(session, context()).then(
     () => {
@@ -95,7 +95,7 @@ describe("GoTrue's refusals", () => {
     })
     const { accessToken, refreshToken } = await signIn()
     emulator.gotrue.revokeUser(USER.email)
-    const adapter = createSupabaseAdapter(harness.page().supabase, { clock: harness.clock })
+    const adapter = createSupabaseAdapter(harness.page().supabase)
     const session = parseSession({ accessToken, refreshToken }, 'test session')
     const error = await adapter.validate?.(session, context()).then(
       () => {

@@ -11,7 +11,7 @@ import {
 } from 'authchart/supabase'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { createSupabaseHarness, USER, untilSnapshot } from '../../fixtures/supabase/setupSupabase.js'
+import { createSupabaseHarness, MINUTE, USER, untilSnapshot } from '../../fixtures/supabase/setupSupabase.js'
 import { type SupabaseEmulator, startSupabaseEmulator } from '../../fixtures/supabase/startSupabaseEmulator.js'
 import { heldSession } from '../../fixtures/heldSession.js'
 
@@ -127,9 +127,30 @@ describe('createSupabaseAdapter', () => {
     ])
   })
 
+  it('places expires_in on the client’s clock (ten years ahead of the machine’s), at sign-in and refresh', async () => {
+    harness = createSupabaseHarness(emulator, { start: Date.now() + 10 * 365 * 86_400_000 })
+    const { auth } = harness.page()
+    await harness.clock.flush()
+    const signedIn = await auth.signIn(USER)
+    expect(signedIn.expiresAt).toBe(harness.clock.now() + 600_000)
+    await harness.clock.advance(MINUTE)
+    const refreshed = await auth.refresh({ force: true })
+    expect(refreshed.expiresAt).toBe(harness.clock.now() + 600_000)
+    expect(refreshed.expiresAt - signedIn.expiresAt).toBe(MINUTE)
+  })
+
+  it('a leftover clock option is an InvalidOptionsError that names the replacement', () => {
+    const { supabase } = harness.page()
+    const options = { clock: { now: () => Date.now() } } as never
+    expect(() => createSupabaseAdapter(supabase, options)).toThrow(InvalidOptionsError)
+    expect(() => createSupabaseAdapter(supabase, options)).toThrow(
+      /clock option was removed.*pass clock to createAuthClient/,
+    )
+  })
+
   it('honours the AbortSignal: an aborted call rejects at once and its answer is dropped', async () => {
     const { supabase } = harness.page()
-    const adapter = createSupabaseAdapter(supabase, { clock: harness.clock })
+    const adapter = createSupabaseAdapter(supabase)
     const controller = new AbortController()
     const slow = emulator.gotrue.hold('password')
     const signingIn = adapter.signIn(USER, { signal: controller.signal, now: () => harness.clock.now() })
