@@ -120,6 +120,8 @@ export function createRedactor(): Redactor {
       if (typeof item === 'string' && SECRET_KEYS.has(String(key))) remember(item)
       else learn(item, seen)
     }
+    // An error's cause is not enumerable: a secret inside it must still be learnt.
+    if (value instanceof Error) learn(value.cause, seen)
   }
   const redactString = (text: string) => {
     let out = redactTokens(text)
