@@ -25,6 +25,7 @@ export default defineConfig({
     // Tests import the public entry points by name, as a user would.
     alias: [
       { find: /^authchart\/testing$/, replacement: here('./src/testing/index.ts') },
+      { find: /^authchart\/testing\/node$/, replacement: here('./src/testing/node/index.ts') },
       { find: /^authchart\/([a-z]+)$/, replacement: here('./adapters/$1/index.ts') },
       { find: /^authchart$/, replacement: here('./src/index.ts') },
     ],

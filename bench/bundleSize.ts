@@ -36,7 +36,7 @@ function entryPoints(): Array<{ name: string; file: string }> {
     exports: Record<string, string | { default: string }>
   }
   return Object.entries(pkg.exports)
-    .filter(([key]) => key !== './package.json' && key !== './testing')
+    .filter(([key]) => key !== './package.json' && key !== './testing' && !key.startsWith('./testing/'))
     .map(([key, value]) => ({
       name: key === '.' ? 'authchart' : `authchart/${key.slice(2)}`,
       file: typeof value === 'string' ? value : value.default,

@@ -49,9 +49,6 @@ export async function bundlePages(): Promise<DemoAssets> {
     sourcemap: 'inline',
     logLevel: 'silent',
     plugins: [authchartSources],
-    // authchart/testing also holds Node-only helpers (writeCoverageReport); the pages use only
-    // drawChart and its pure neighbours, and tree shaking drops the rest with its node: imports.
-    external: ['node:*'],
   })
   const assets = new Map<string, { contentType: string; body: Uint8Array }>()
   for (const file of result.outputFiles) {

@@ -1,52 +1,11 @@
 import { assign, setup } from 'xstate'
 
 /**
- * A real-world step of the environment model: something a user, a tab, the clock, the network or
- * the server does. Each one is carried out on real authchart clients by `runAuthScenario`.
+ * Every step of the environment model, in a stable order (the traversal tries them in this
+ * order): something a user, a tab, the clock, the network or the server does. Each one is
+ * carried out on real authchart clients by `runAuthScenario`.
  */
-export type AuthEnvironmentEvent =
-  | { type: 'tabA.signIn' }
-  | { type: 'tabA.getToken' }
-  | { type: 'tabB.getToken' }
-  | { type: 'tabA.forceRefresh' }
-  | { type: 'tabA.refreshUntilClaims' }
-  | { type: 'clock.reachesMargin' }
-  | { type: 'clock.reachesExpiry' }
-  | { type: 'refresh.resolves' }
-  | { type: 'network.drops' }
-  | { type: 'network.returns' }
-  | { type: 'server.restarts' }
-  | { type: 'server.changesClaims' }
-  | { type: 'page.reloads' }
-  | { type: 'restore.throws' }
-  | { type: 'storage.corrupted' }
-  | { type: 'tabB.signsOut' }
-  | { type: 'tabB.hangsHoldingLock' }
-  | { type: 'tabB.releasesLock' }
-  | { type: 'tab.staleBroadcast' }
-  | { type: 'realtime.joins' }
-  | { type: 'tabB.signIn' }
-  | { type: 'device.sleeps' }
-  | { type: 'tabA.refreshTimesOut' }
-  | { type: 'tabA.waitsForClaimsThatNeverCome' }
-  | { type: 'tab.malformedBroadcast' }
-  | { type: 'tabA.signsOutWhileServerHangs' }
-  | { type: 'tabA.signInWhileTabBSignsOut' }
-  | { type: 'page.reloadsWhileServerHangs' }
-  | { type: 'page.reloadsWhileTabBRefreshes' }
-  | { type: 'page.reloadsWithExpiredTokenlessSession' }
-  | { type: 'page.reloadsWithRevokedTokenlessSession' }
-  | { type: 'page.reloadsWithRevokedAccessToken' }
-  | { type: 'server.answersAlreadyDueToken' }
-  | { type: 'tabA.refreshTimesOutWhileBackingOff' }
-  | { type: 'page.wakesWhileBackingOff' }
-  | { type: 'tabA.secondClaimsCallerTimesOut' }
-  | { type: 'page.reloadsAsTheMarginNears' }
-  | { type: 'page.reloadsWithTokenlessSessionComingDue' }
-  | { type: 'tabA.refreshesAgainDuringBackoff' }
-
-/** Every event type of the model, in a stable order (the traversal tries them in this order). */
-export const AUTH_ENVIRONMENT_EVENTS: ReadonlyArray<AuthEnvironmentEvent['type']> = [
+export const AUTH_ENVIRONMENT_EVENTS = [
   'tabA.signIn',
   'tabA.getToken',
   'tabB.getToken',
@@ -57,7 +16,11 @@ export const AUTH_ENVIRONMENT_EVENTS: ReadonlyArray<AuthEnvironmentEvent['type']
   'refresh.resolves',
   'network.drops',
   'network.returns',
+  'server.losesStore',
   'server.restarts',
+  'server.expiresAccessToken',
+  'server.revokesSession',
+  'server.failsNext',
   'server.changesClaims',
   'page.reloads',
   'restore.throws',
@@ -86,7 +49,13 @@ export const AUTH_ENVIRONMENT_EVENTS: ReadonlyArray<AuthEnvironmentEvent['type']
   'page.reloadsAsTheMarginNears',
   'page.reloadsWithTokenlessSessionComingDue',
   'tabA.refreshesAgainDuringBackoff',
-]
+] as const
+
+/** The name of a step of the environment model. */
+export type AuthEnvironmentStep = (typeof AUTH_ENVIRONMENT_EVENTS)[number]
+
+/** A step of the environment model as an event of it. */
+export type AuthEnvironmentEvent = { type: AuthEnvironmentStep }
 
 /**
  * The model's memory. Finite on purpose (enums and flags, no counters or timestamps), so that a
@@ -94,7 +63,7 @@ export const AUTH_ENVIRONMENT_EVENTS: ReadonlyArray<AuthEnvironmentEvent['type']
  */
 export interface AuthEnvironmentContext {
   network: 'up' | 'down'
-  /** `restarted`: the server lost every refresh token (seed 002). */
+  /** `restarted`: the server lost every refresh token (its store, or a store kept in memory). */
   server: 'ok' | 'restarted'
   /** `changed`: the server issues new claims the held token lacks yet (seed 003). */
   claims: 'same' | 'changed'
@@ -204,12 +173,23 @@ export const authEnvironmentModel = setup({
         'tabA.signIn': { guard: 'isOffline', actions: 'observe' },
         // The device slept past the margin; on waking the app asks for a token.
         'device.sleeps': 'due',
+        // A server that lost the session refuses its access token too: the reload's validation is
+        // rejected, so tab A refreshes (held until it resolves, and then refused).
+        'page.reloads': [
+          { guard: ({ context }) => context.network === 'up' && context.server === 'restarted', target: 'due' },
+          { actions: 'observe' },
+        ],
         'tabA.refreshTimesOut': { guard: 'isOnline', actions: 'observe' },
         // Offline, a forced refresh fails; a second one at once waits out the backoff first.
         'tabA.refreshesAgainDuringBackoff': { guard: 'calmButOffline', actions: 'observe' },
         // Sign-out while the server hangs: a second call, tab B's sign-out and the timeout meet it.
         'tabA.signsOutWhileServerHangs': 'signedOut',
-        'page.reloadsWhileServerHangs': { guard: 'isOnline', actions: 'observe' },
+        'page.reloadsWhileServerHangs': {
+          guard: ({ context }) => context.network === 'up' && context.server === 'ok',
+          actions: 'observe',
+        },
+        // A server that lost the session refuses its access token too: the reload refreshes
+        // (and that refresh, held, is then refused).
         'page.reloadsWhileTabBRefreshes': {
           guard: ({ context }) => context.network === 'up' && context.lock === 'free' && context.server === 'ok',
           actions: 'refreshed',
@@ -240,7 +220,14 @@ export const authEnvironmentModel = setup({
           actions: 'refreshed',
         },
         'clock.reachesMargin': 'due',
-        'server.restarts': { guard: 'serverKnowsTokens', actions: assign({ server: 'restarted' }) },
+        // Backend moves of the user's control (each left out when the control lacks it): a restart
+        // keeps every session (a durable store), an access token the server expired is refreshed
+        // on reload, a revoked session ends, and failed answers are retried until one comes.
+        'server.restarts': { guard: 'calm', actions: 'refreshed' },
+        'server.expiresAccessToken': { guard: 'calm', actions: 'refreshed' },
+        'server.revokesSession': { guard: 'calm', target: 'signedOut' },
+        'server.failsNext': { guard: 'calm', actions: 'refreshed' },
+        'server.losesStore': { guard: 'serverKnowsTokens', actions: assign({ server: 'restarted' }) },
         'server.changesClaims': { guard: 'claimsSame', actions: assign({ claims: 'changed' }) },
         'storage.corrupted': 'signedOut',
         'tabB.signsOut': 'signedOut',
@@ -275,7 +262,7 @@ export const authEnvironmentModel = setup({
         // ends; woken after it should have ended (the device slept), the check retries at once.
         'page.wakesWhileBackingOff': { guard: 'calmButOffline', actions: 'observe' },
         'clock.reachesExpiry': 'expired',
-        'server.restarts': { guard: 'serverKnowsTokens', actions: assign({ server: 'restarted' }) },
+        'server.losesStore': { guard: 'serverKnowsTokens', actions: assign({ server: 'restarted' }) },
         'server.changesClaims': { guard: 'claimsSame', actions: assign({ claims: 'changed' }) },
         'storage.corrupted': 'signedOut',
         'tabB.signsOut': 'signedOut',
@@ -300,6 +287,4 @@ export const authEnvironmentModel = setup({
 })
 
 /** One event object per type, for `getShortestPaths(model, { events })`. */
-export const authEnvironmentEvents: AuthEnvironmentEvent[] = AUTH_ENVIRONMENT_EVENTS.map(
-  (type) => ({ type }) as AuthEnvironmentEvent,
-)
+export const authEnvironmentEvents: AuthEnvironmentEvent[] = AUTH_ENVIRONMENT_EVENTS.map((type) => ({ type }))

@@ -27,20 +27,20 @@ export const coverageSteps = {
   'page.reloadsWithRevokedTokenlessSession': async (world) => {
     const now = Math.floor(world.clock.now() / 1000)
     // Held so that both tabs' validations are answered "rejected", and nothing queued outlives the step.
-    world.fake.hold('validate')
+    world.gate.hold('validate')
     await reloadBothWith(world, tokenlessSession(now, now + 3_600))
-    world.fake.release('validate', 'rejected')
-    world.fake.resume('validate')
+    world.gate.release('validate', 'rejected')
+    world.gate.resume('validate')
     await world.start()
     await expectEnded(world, 'validation_rejected', 'a rejected stored session with no refresh token')
   },
   'page.reloadsWithRevokedAccessToken': async (world) => {
     const before = claimsKey(world.tabs.A.client.getSnapshot().claims)
-    world.fake.hold('validate')
+    world.gate.hold('validate')
     world.reopen('A')
     await world.clock.flush()
-    world.fake.release('validate', 'rejected')
-    world.fake.resume('validate')
+    world.gate.release('validate', 'rejected')
+    world.gate.resume('validate')
     await world.clock.flush()
     if (statusOf(world.tabs.A) !== 'refreshing') {
       world.violate(`a rejected validation with a refresh token left tab A ${statusOf(world.tabs.A)}, not refreshing`)
@@ -54,13 +54,13 @@ export const coverageSteps = {
     if (session === null) return
     const margin = session.expiresAt - world.windowOf(session)
     await world.clock.advance(Math.max(0, margin - 3 * STEP - world.clock.now()))
-    world.fake.hold('validate')
+    world.gate.hold('validate')
     world.reopen('A')
     await world.clock.flush()
     // The validation outlasts the margin (well within the request timeout), then fails transiently.
     await world.clock.advance(4 * STEP)
-    world.fake.release('validate', 'transient')
-    world.fake.resume('validate')
+    world.gate.release('validate', 'transient')
+    world.gate.resume('validate')
     await world.clock.flush()
     if (statusOf(world.tabs.A) !== 'refreshing') {
       world.violate(`a due token whose validation failed left tab A ${statusOf(world.tabs.A)}, not refreshing`)
@@ -73,7 +73,7 @@ export const coverageSteps = {
   },
   'server.answersAlreadyDueToken': async (world) => {
     world.net.answerDue = true
-    world.fake.release('refresh')
+    world.gate.release('refresh')
     await world.clock.flush()
     const { value } = world.tabs.A.client.actor.getSnapshot()
     if ((value as { refreshing?: string }).refreshing !== 'backingOff') {
@@ -88,7 +88,7 @@ export const coverageSteps = {
   },
   'tabA.refreshTimesOutWhileBackingOff': async (world) => {
     // The request in flight when the network dropped fails; tab A backs off with its token due.
-    world.fake.release('refresh', 'transient')
+    world.gate.release('refresh', 'transient')
     await world.clock.flush()
     // An `until` caller outlives transient failures, so its own timeout is what ends it.
     const outcome = track(world.tabs.A.client.refresh({ until: () => true, timeoutMs: 2 * STEP }))
@@ -101,7 +101,7 @@ export const coverageSteps = {
   },
   'page.wakesWhileBackingOff': async (world) => {
     // The request in flight when the network dropped fails; tab A backs off with its token due.
-    world.fake.release('refresh', 'transient')
+    world.gate.release('refresh', 'transient')
     await world.clock.flush()
     // What authchart/vanilla's bindBrowserEvents says when the page becomes visible: no event
     // cuts a backoff short.
@@ -112,7 +112,7 @@ export const coverageSteps = {
     world.tabs.A.client.notify('wake')
     if (refreshingStep(world) !== 'requesting') world.violate('waking after the backoff ran out did not retry at once')
     // Still offline: the retry fails too, and the session stays (I5).
-    world.fake.release('refresh', 'transient')
+    world.gate.release('refresh', 'transient')
     await world.clock.flush()
     if (world.tabs.A.client.getSnapshot().session === null)
       world.violate('a failed retry on waking dropped the session')
@@ -155,7 +155,7 @@ export const coverageSteps = {
     const never = () => false
     const patient = track(client.refresh({ force: true, until: never, timeoutMs: 3 * STEP }))
     await world.clock.flush()
-    world.fake.release('refresh')
+    world.gate.release('refresh')
     await world.clock.flush()
     // Between two forced claims retries (250 ms apart at first) a second caller joins, and its
     // 100 ms timeout fires before the retry: it must go alone, leaving the first one waiting.

@@ -3,17 +3,13 @@ import type { AuthClientOptions } from '../AuthClientOptions.js'
 import type { AuthSnapshot } from '../AuthSnapshot.js'
 import type { AuthClient } from '../AuthClient.js'
 import { createAuthClient } from '../createAuthClient.js'
-import type { AuthError } from '../errors.js'
+import type { AuthError, Classification } from '../errors.js'
 import { decodeClaims } from '../parseSession.js'
 import type { Claims, Session } from '../Session.js'
 import type { TabsOption } from '../TabTransport.js'
-import {
-  createFakeAdapter,
-  type FakeAdapter,
-  type FakeAdapterOptions,
-  FakeAuthError,
-  type FakeCredentials,
-} from './createFakeAdapter.js'
+import type { AuthBackend, AuthBackendOption } from './AuthBackend.js'
+import type { FakeAdapterOptions, FakeCredentials } from './createFakeAdapter.js'
+import { createFakeBackend } from './createFakeBackend.js'
 import { createFakeClock, type FakeClock } from './createFakeClock.js'
 import { createFakeTabs, type FakeTabs } from './createFakeTabs.js'
 
@@ -21,39 +17,99 @@ export const HOUR = 3_600_000
 export const STEP = 1_000
 
 /** How `runAuthScenario` builds the world; every field is optional. */
-export interface AuthScenarioOptions {
+export interface AuthScenarioOptions<Credentials = FakeCredentials> {
+  /**
+   * Your backend: an adapter, the credentials to sign in with, and a control for the server's
+   * moves (or a function that builds them from the scenario's clock). Default: the fake backend.
+   */
+  backend?: AuthBackendOption<Credentials>
   /** Your client options (margin, retry, inspect, ...). Adapter, clock, storage and tabs are the scenario's. */
-  client?: Partial<Omit<AuthClientOptions<FakeCredentials>, 'adapter' | 'clock' | 'storage' | 'tabs'>>
-  /** The fake server's options. Default: one-hour tokens with rotation. */
+  client?: Partial<Omit<AuthClientOptions<Credentials>, 'adapter' | 'clock' | 'storage' | 'tabs'>>
+  /** The default fake backend's options. Default: one-hour tokens with rotation. */
   adapter?: Omit<FakeAdapterOptions, 'clock'>
   /** Your sinks and listeners, attached to each tab before it starts (as your app does at boot). */
-  setup?: (client: AuthClient<FakeCredentials>, tab: 'A' | 'B') => void
+  setup?: (client: AuthClient<Credentials>, tab: 'A' | 'B') => void
   /** Builds a tab's client: your wrapper around `createAuthClient`. Default `createAuthClient`. */
-  createClient?: (options: AuthClientOptions<FakeCredentials>) => AuthClient<FakeCredentials>
+  createClient?: (options: AuthClientOptions<Credentials>) => AuthClient<Credentials>
   /** The tabs transport a tab's client gets. Default: the profile's channel and lock. */
   tabs?: (profile: FakeTabs, tab: 'A' | 'B') => TabsOption
+  /**
+   * With a backend on its own time: how long (real ms) a request may take before the scenario
+   * lets fake time move on without its answer (a dropped request then meets the client's
+   * request timeout). Default 2 000.
+   */
+  requestWait?: number
+  /** Seeds the scenario's choices (which failure `server.failsNext` scripts). Default 1. */
+  seed?: number
 }
 
-/** A step that broke an invariant; the message names the step and the whole path. */
+/** A small seeded generator (mulberry32): the same seed gives the same choices. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
+
+/**
+ * A scenario failed: a step broke an invariant or a check, or threw. The message names the step,
+ * the whole path and the seed; a failed run of {@link runAuthScenarios} also carries the seed and
+ * the shrunk steps that replay it (`replayAuthScenario({ ...options, seed, steps })`).
+ */
 export class ScenarioFailure extends Error {
   override readonly name = 'ScenarioFailure'
+  /** The seed of the run (set by `runAuthScenarios`). */
+  seed: number | undefined
+  /** The shortest list of steps found that fails the same way (set by `runAuthScenarios`). */
+  steps: string[] | undefined
+  /** The 0-based place of the failing step in its path. */
+  stepIndex: number | undefined
+
+  constructor(message: string, options: { cause?: unknown; seed?: number; steps?: string[]; stepIndex?: number } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.seed = options.seed
+    this.steps = options.steps
+    this.stepIndex = options.stepIndex
+  }
 }
 
 export const credentials: FakeCredentials = { email: 'ada@example.com', password: 'pw' }
 
 export interface Tab {
   name: 'A' | 'B'
-  client: AuthClient<FakeCredentials>
+  client: AuthClient<unknown>
   sink: string | null | undefined
   errorsSeen: Set<AuthError>
   errorsEmitted: Set<AuthError>
   lastExpiresAt: number | null
 }
 
+/** The calls the scenario's gate can hold. */
+export type GatedOperation = 'signIn' | 'refresh' | 'validate' | 'signOut'
+
+/** How a held call goes on: as the backend answers it (`undefined`), or failing as scripted. */
+export type GateOutcome = 'transient' | 'rejected' | undefined
+
+/** A failure the scenario scripts in front of your adapter (its gate, the network it takes down). */
+export class ScriptedFailure extends Error {
+  override readonly name = 'ScriptedFailure'
+  constructor(
+    readonly kind: 'rejected' | 'transient',
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
 /**
  * The world a scenario runs in: one browser profile (shared storage, channel and lock) with
- * tabs A and B, a fake clock, and a fake server behind a gate, so "a refresh starts" and "it
- * resolves" are separate steps. Monitors record every invariant violation as it happens.
+ * tabs A and B, a fake clock, and your backend (default the fake one) behind a gate, so "a
+ * refresh starts" and "it resolves" are separate steps. Monitors record every invariant
+ * violation as it happens.
  *
  * @example
  * const world = createAuthWorld()
@@ -61,10 +117,46 @@ export interface Tab {
  * await world.tabs.A.client.signIn({ email: 'ada@example.com', password: 'pw' })
  * expect(world.violations).toEqual([])
  */
-export function createAuthWorld(options: AuthScenarioOptions = {}) {
-  const clock: FakeClock = createFakeClock()
-  const fake: FakeAdapter = createFakeAdapter({ clock, accessTokenTtl: HOUR, ...options.adapter })
-  fake.hold('refresh')
+export function createAuthWorld<Credentials = FakeCredentials>(options: AuthScenarioOptions<Credentials> = {}) {
+  // Real requests to a server on its own time: fake time waits for them (up to `requestWait`).
+  const inFlightIo = new Map<Promise<unknown>, number>()
+  const requestWait = options.requestWait ?? 2_000
+  let realTime = false
+  const idle = async () => {
+    while (realTime && inFlightIo.size > 0) {
+      const oldest = Math.min(...inFlightIo.values())
+      const left = oldest + requestWait - Date.now()
+      if (left <= 0) return
+      let timer: ReturnType<typeof setTimeout> | undefined
+      await Promise.race([
+        Promise.race(inFlightIo.keys()).catch(() => undefined),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, left)
+        }),
+      ])
+      clearTimeout(timer)
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+  }
+  const clock: FakeClock = createFakeClock(undefined, { idle })
+  const backendOption =
+    options.backend ??
+    ((({ clock: c }: { clock: FakeClock }) =>
+      createFakeBackend({
+        clock: c,
+        accessTokenTtl: HOUR,
+        claimsLag: 1,
+        ...options.adapter,
+      })) as unknown as AuthBackendOption<Credentials>)
+  const backend: AuthBackend<Credentials> =
+    typeof backendOption === 'function' ? backendOption({ clock }) : backendOption
+  if (backend.time !== 'scenario') {
+    // The server keeps real time: the scenario clock starts at it, so `iat`/`exp` agree.
+    realTime = true
+    clock.jump(Date.now() - clock.now())
+  }
+  const inner = backend.adapter
+  const control = backend.control ?? {}
   const profile = createFakeTabs()
   const storageKey = options.client?.storageKey ?? 'authchart.session'
   const margin = options.client?.refreshMargin ?? 30 * 60_000
@@ -77,46 +169,109 @@ export function createAuthWorld(options: AuthScenarioOptions = {}) {
 
   // `answerDue`: the next refresh answer carries an expiresAt already inside the margin.
   const net = { down: false, restoreThrows: false, answerDue: false }
-  const ttl = options.adapter?.accessTokenTtl ?? HOUR
   let claimsVersion = 0
-  let claimsLag: number | null = null
   // Access token id (`jti`) → the number of the refresh call that issued it, to tell a bypassed
   // cache from a hit. The public snapshot has no tokens; its claims name the token.
   const issuedBy = new Map<unknown, number>()
   // Every token the server handed out, to check that none is reachable from a public snapshot (I1).
   const secrets = new Set<string>()
-  const remember = (answer: { accessToken: string; refreshToken?: string | undefined }) => {
-    secrets.add(answer.accessToken)
-    if (answer.refreshToken !== undefined) secrets.add(answer.refreshToken)
+  // Sessions the scenario itself put in storage: the server never saw them, so the scenario
+  // answers their validation in the backend's place.
+  const planted = new Set<string>()
+  const remember = <T>(answer: T): T => {
+    const { accessToken, refreshToken } = answer as { accessToken?: unknown; refreshToken?: unknown }
+    if (typeof accessToken === 'string') secrets.add(accessToken)
+    if (typeof refreshToken === 'string') secrets.add(refreshToken)
     return answer
   }
   const rotated = new Set<string>()
   let refreshCalls = 0
   let refreshInFlight = 0
 
-  const offline = (op: string) => new FakeAuthError('transient', `${op}: the network is unreachable`)
-  const adapter: AuthAdapter<FakeCredentials> = {
-    name: 'scenario',
-    classify: fake.classify,
-    async signIn(input, context) {
-      if (net.down) throw offline('signIn')
-      return remember(await fake.signIn(input, context))
+  // The gate: calls of a held operation wait here, before reaching the backend, until released.
+  const held = new Set<GatedOperation>()
+  const gates: Record<GatedOperation, Array<(outcome: GateOutcome) => void>> = {
+    signIn: [],
+    refresh: [],
+    validate: [],
+    signOut: [],
+  }
+  const passGate = (op: GatedOperation, signal: AbortSignal) =>
+    new Promise<GateOutcome>((resolve, reject) => {
+      if (signal.aborted) {
+        reject(signal.reason)
+        return
+      }
+      const pass = (outcome: GateOutcome) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(outcome)
+      }
+      const onAbort = () => {
+        const queue = gates[op]
+        queue.splice(queue.indexOf(pass), 1)
+        reject(signal.reason)
+      }
+      gates[op].push(pass)
+      signal.addEventListener('abort', onAbort, { once: true })
+    })
+  const gate = {
+    /** From now on, calls of `op` wait at the gate. */
+    hold(op: GatedOperation) {
+      held.add(op)
     },
-    async validate(session, context) {
-      if (net.down) throw offline('validate')
-      return fake.validate?.(session, context)
+    /** Lets the waiting calls of `op` go on, to the backend or failing with `outcome`; returns how many. */
+    release(op: GatedOperation, outcome?: GateOutcome) {
+      const passing = gates[op].splice(0)
+      for (const pass of passing) pass(outcome)
+      return passing.length
     },
-    async signOut(session, context) {
-      if (net.down) throw offline('signOut')
-      await fake.signOut?.(session, context)
+    /** Opens the gate of `op` for good. */
+    resume(op: GatedOperation) {
+      held.delete(op)
+      for (const pass of gates[op].splice(0)) pass(undefined)
     },
+    waiting: (op: GatedOperation) => gates[op].length,
+  }
+  gate.hold('refresh')
+
+  const offline = (op: string) => new ScriptedFailure('transient', `${op}: the network is unreachable`)
+  // Every call: the network first, then the gate, then the backend (its real I/O tracked).
+  const call = async <T>(op: GatedOperation, signal: AbortSignal, run: () => Promise<T>): Promise<T> => {
+    if (net.down) throw offline(op)
+    const outcome = held.has(op) ? await passGate(op, signal) : undefined
+    if (outcome !== undefined) throw new ScriptedFailure(outcome, `${op}: ${outcome} (scripted by the scenario)`)
+    if (net.down) throw offline(op)
+    const io = run()
+    inFlightIo.set(io, Date.now())
+    try {
+      return await io
+    } finally {
+      inFlightIo.delete(io)
+    }
+  }
+  const adapter: AuthAdapter<Credentials> = {
+    name: `scenario(${inner.name})`,
+    classify: (error: unknown): Classification =>
+      error instanceof ScriptedFailure ? error.kind : (inner.classify?.(error) ?? 'transient'),
+    ...(inner.refreshTokenLifetime === undefined ? {} : { refreshTokenLifetime: inner.refreshTokenLifetime }),
+    ...(inner.refreshesWithoutToken === undefined ? {} : { refreshesWithoutToken: inner.refreshesWithoutToken }),
+    signIn: (input, context) =>
+      call('signIn', context.signal, async () => remember(await inner.signIn(input, context))),
+    validate: (session, context) =>
+      call('validate', context.signal, async () => {
+        if (planted.has(session.accessToken)) return { user: session.user }
+        return inner.validate?.(session, context)
+      }),
+    signOut: (session, context) => call('signOut', context.signal, async () => inner.signOut?.(session, context)),
     async restore() {
       if (net.restoreThrows) throw new Error('restore failed: the SDK could not read its cookie')
       return null
     },
+    // Counted from the call, before the gate: a request waiting there has started (I2, and a
+    // forced refresh must be answered by a request that started after it).
     async refresh(session: Session, context) {
       if (net.down) throw offline('refresh')
-      const call = ++refreshCalls
+      const number = ++refreshCalls
       refreshInFlight += 1
       if (refreshInFlight > 1) violate(`I2: ${refreshInFlight} refresh requests in flight at once`)
       const presented = session.refreshToken
@@ -124,22 +279,16 @@ export function createAuthWorld(options: AuthScenarioOptions = {}) {
         violate('I2: a refresh token another request already rotated was sent again')
       }
       try {
-        const answer = remember(await fake.refresh(session, context))
-        if (presented !== undefined) rotated.add(presented)
-        issuedBy.set(decodeClaims(answer.accessToken).jti, call)
+        const answer = remember(await call('refresh', context.signal, () => inner.refresh(session, context)))
+        if (presented !== undefined && answer.refreshToken !== presented) rotated.add(presented)
+        issuedBy.set(decodeClaims(answer.accessToken).jti, number)
         if (net.answerDue) {
           net.answerDue = false
           // Just inside the margin of its own lifetime, yet later than the token it replaces
           // (a session that expires earlier would be refused as stale, not found due).
+          const { iat, exp } = decodeClaims(answer.accessToken) as { iat?: number; exp?: number }
+          const ttl = iat !== undefined && exp !== undefined ? (exp - iat) * 1000 : HOUR
           return { ...answer, expiresAt: clock.now() + Math.min(margin, ttl / 2) - 1 }
-        }
-        // Claims reach the tokens one refresh after they change, as with a replicated user store.
-        if (claimsLag !== null) {
-          if (claimsLag > 0) claimsLag -= 1
-          else {
-            fake.setClaims({ v: claimsVersion })
-            claimsLag = null
-          }
         }
         return answer
       } finally {
@@ -148,7 +297,7 @@ export function createAuthWorld(options: AuthScenarioOptions = {}) {
     },
   }
 
-  const build = options.createClient ?? ((o: AuthClientOptions<FakeCredentials>) => createAuthClient(o))
+  const build = options.createClient ?? ((o: AuthClientOptions<Credentials>) => createAuthClient(o))
   const logLines: string[] = []
 
   const openTab = (name: 'A' | 'B'): Tab => {
@@ -164,7 +313,7 @@ export function createAuthWorld(options: AuthScenarioOptions = {}) {
     })
     const tab: Tab = {
       name,
-      client,
+      client: client as AuthClient<unknown>,
       sink: undefined,
       errorsSeen: new Set(),
       errorsEmitted: new Set(),
@@ -202,7 +351,12 @@ export function createAuthWorld(options: AuthScenarioOptions = {}) {
 
   return {
     clock,
-    fake,
+    backend,
+    control,
+    credentials: backend.credentials,
+    gate,
+    planted,
+    random: seededRandom(options.seed ?? 1),
     profile,
     adapter,
     net,
@@ -220,9 +374,10 @@ export function createAuthWorld(options: AuthScenarioOptions = {}) {
     refreshCallCount: () => refreshCalls,
     issuedBy,
     secrets,
-    changeClaims() {
+    /** Changes the user's claims on the backend (`{ v: n }`); returns `n`. */
+    async changeClaims() {
       claimsVersion += 1
-      claimsLag = 1
+      await control.changeClaims?.({ v: claimsVersion })
       return claimsVersion
     },
     async start() {
@@ -255,7 +410,7 @@ export function createAuthWorld(options: AuthScenarioOptions = {}) {
 }
 
 /** The world `createAuthWorld` returns. */
-export type AuthWorld = ReturnType<typeof createAuthWorld>
+export type AuthWorld = ReturnType<typeof createAuthWorld<unknown>>
 
 /** The claims a token carries, as a string to compare by (tokens are named by their claims). */
 export function tokenKey(token: string | null | undefined): string | null {

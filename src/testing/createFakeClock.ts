@@ -25,6 +25,16 @@ interface Timer {
   fn: () => void
 }
 
+/** Options of {@link createFakeClock}. */
+export interface FakeClockOptions {
+  /**
+   * Awaited after every flush (and between the timers `advance` runs): resolves once work outside
+   * the fake clock has settled, such as real HTTP requests to a real server. Fake time does not
+   * move while it waits, so a request takes no fake time. Default: none.
+   */
+  idle?: () => Promise<void>
+}
+
 /** 2026-01-01T00:00:00Z: a realistic epoch, so JWT `iat`/`exp` look like real ones. */
 export const FAKE_EPOCH = 1_767_225_600_000
 
@@ -37,8 +47,16 @@ export const FAKE_EPOCH = 1_767_225_600_000
  * const auth = createAuthClient({ adapter, clock, storage: createMemoryStorage() }).start()
  * await clock.advance(60 * 60_000) // an hour passes; the due refresh has run
  */
-export function createFakeClock(start = FAKE_EPOCH): FakeClock {
+export function createFakeClock(start = FAKE_EPOCH, options: FakeClockOptions = {}): FakeClock {
   let now = start
+  const { idle } = options
+  const settle = async () => {
+    await flushMicrotasks()
+    if (idle) {
+      await idle()
+      await flushMicrotasks()
+    }
+  }
   let nextId = 1
   const timers = new Map<number, Timer>()
 
@@ -66,20 +84,20 @@ export function createFakeClock(start = FAKE_EPOCH): FakeClock {
     },
     async advance(ms) {
       const target = now + ms
-      await flushMicrotasks()
+      await settle()
       for (let timer = earliestDue(target); timer; timer = earliestDue(target)) {
         timers.delete(timer.id)
         now = Math.max(now, timer.at)
         timer.fn()
-        await flushMicrotasks()
+        await settle()
       }
       now = Math.max(now, target)
-      await flushMicrotasks()
+      await settle()
     },
     jump(ms) {
       now += ms
     },
-    flush: flushMicrotasks,
+    flush: settle,
     pending: () => timers.size,
   }
 }

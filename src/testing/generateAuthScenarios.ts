@@ -1,7 +1,8 @@
 import { getInitialSnapshot, getNextSnapshot, type SnapshotFrom } from 'xstate'
 import { type AuthEnvironmentEvent, authEnvironmentEvents, authEnvironmentModel } from './authEnvironmentModel.js'
-import type { AuthScenarioOptions } from './createAuthWorld.js'
+import type { FakeCredentials } from './createFakeAdapter.js'
 import { describeScenario, runAuthScenario } from './runAuthScenario.js'
+import { type AuthScenariosOptions, planAuthScenarios } from './runAuthScenarios.js'
 
 type ModelSnapshot = SnapshotFrom<typeof authEnvironmentModel>
 
@@ -9,7 +10,10 @@ type ModelSnapshot = SnapshotFrom<typeof authEnvironmentModel>
 export interface AuthScenario {
   /** The steps joined by arrows, e.g. `tabA.signIn → clock.reachesMargin → tabB.getToken`. */
   description: string
+  /** The steps; your own steps appear by name. */
   events: AuthEnvironmentEvent[]
+  /** The seed it runs with: `replayAuthScenario({ ...options, seed, steps })` runs it alone. */
+  seed: number
   /** Runs the path on real clients with your options; rejects with the failing step and path. */
   run(): Promise<void>
 }
@@ -20,11 +24,12 @@ const keyOf = (snapshot: ModelSnapshot) => JSON.stringify([snapshot.value, snaps
  * The paths of the environment model that cover every transition of it: for each reachable
  * state and each event it accepts, the shortest path to the state followed by the event.
  * Paths that are a prefix of another path are dropped, since the longer one takes them too.
+ * With `allowed`, only those steps are taken (the model's guards then decide what stays reachable).
  *
  * @example
  * for (const events of authEnvironmentPaths()) console.log(describeScenario(events))
  */
-export function authEnvironmentPaths(): AuthEnvironmentEvent[][] {
+export function authEnvironmentPaths(allowed?: ReadonlySet<string>): AuthEnvironmentEvent[][] {
   const initial = getInitialSnapshot(authEnvironmentModel)
   const shortest = new Map<string, { snapshot: ModelSnapshot; path: AuthEnvironmentEvent[] }>([
     [keyOf(initial), { snapshot: initial, path: [] }],
@@ -34,7 +39,7 @@ export function authEnvironmentPaths(): AuthEnvironmentEvent[][] {
   for (let key = queue.shift(); key !== undefined; key = queue.shift()) {
     const { snapshot, path } = shortest.get(key) as { snapshot: ModelSnapshot; path: AuthEnvironmentEvent[] }
     for (const event of authEnvironmentEvents) {
-      if (!snapshot.can(event)) continue
+      if ((allowed !== undefined && !allowed.has(event.type)) || !snapshot.can(event)) continue
       const next = getNextSnapshot(authEnvironmentModel, snapshot, event)
       const nextPath = [...path, event]
       edges.push(nextPath)
@@ -50,22 +55,30 @@ export function authEnvironmentPaths(): AuthEnvironmentEvent[][] {
 }
 
 /**
- * Generates the environment model's paths as scenarios to run against your own client set-up:
- * your client options (margin, retry, inspect), your sinks and listeners (`setup`), or your own
- * wrapper around `createAuthClient` (`createClient`). Every step checks invariants I1–I7.
+ * Generates scenarios to run as one vitest test each, in the coverage-first order of
+ * {@link planAuthScenarios}: against your backend (default the fake one), with your client
+ * options (margin, retry, inspect), your sinks and listeners (`setup`), your own wrapper around
+ * `createAuthClient` (`createClient`), your checks and steps, and `seed`, `include`, `exclude`,
+ * `maxScenarios`. Every step checks invariants I1–I7; a failure names the step, the path and the seed.
  *
  * @example
  * import { generateAuthScenarios } from 'authchart/testing'
  * import { it } from 'vitest'
  *
- * for (const scenario of generateAuthScenarios({ setup: (auth) => auth.addTokenSink(realtime.setAuth) })) {
+ * for (const scenario of generateAuthScenarios({ maxScenarios: 100, setup: (auth) => auth.addTokenSink(realtime.setAuth) })) {
  *   it(scenario.description, () => scenario.run())
  * }
  */
-export function generateAuthScenarios(options: AuthScenarioOptions = {}): AuthScenario[] {
-  return authEnvironmentPaths().map((events) => ({
-    description: describeScenario(events),
-    events,
-    run: () => runAuthScenario(events, options),
-  }))
+export function generateAuthScenarios<Credentials = FakeCredentials>(
+  options: AuthScenariosOptions<Credentials> = {},
+): AuthScenario[] {
+  return planAuthScenarios(options).map(({ steps, seed }) => {
+    const events = steps.map((type) => ({ type })) as AuthEnvironmentEvent[]
+    return {
+      description: describeScenario(events),
+      events,
+      seed,
+      run: () => runAuthScenario(events, { ...options, seed }),
+    }
+  })
 }

@@ -41,7 +41,7 @@ export async function getToken(world: AuthWorld, tab: Tab) {
 
 export async function releaseUntil(world: AuthWorld, done: () => boolean, rounds: number) {
   for (let i = 0; i < rounds && !done(); i++) {
-    world.fake.release('refresh', world.net.down ? 'transient' : undefined)
+    world.gate.release('refresh', world.net.down ? 'transient' : undefined)
     await world.clock.advance(STEP)
   }
 }
@@ -58,6 +58,7 @@ export function tokenlessSession(iat: number, exp: number) {
 // Both tabs reload onto the stored session, so neither keeps an older one in memory.
 export async function reloadBothWith(world: AuthWorld, stored: { accessToken: string }) {
   world.secrets.add(stored.accessToken)
+  world.planted.add(stored.accessToken)
   await world.profile.storage.setItem(world.storageKey, JSON.stringify(stored))
   world.reopen('A')
   world.reopen('B')

@@ -1,6 +1,7 @@
-import { ClaimsTimeoutError, RequestTimeoutError, StorageError } from '../errors.js'
+import { ClaimsTimeoutError, RequestTimeoutError, SessionExpiredError, StorageError } from '../errors.js'
 import { type AuthEnvironmentEvent } from './authEnvironmentModel.js'
-import { type AuthWorld, claimsKey, credentials, STEP, tokenKey } from './createAuthWorld.js'
+import { BACKEND_FAILURES } from './AuthBackend.js'
+import { type AuthWorld, claimsKey, STEP, tokenKey } from './createAuthWorld.js'
 import { getToken, releaseUntil, statusOf, track } from './scenarioHelpers.js'
 import { coverageSteps } from './coverageSteps.js'
 
@@ -11,7 +12,7 @@ export const executors: Record<
 > = {
   ...coverageSteps,
   'tabA.signIn': async (world) => {
-    const outcome = track(world.tabs.A.client.signIn(credentials))
+    const outcome = track(world.tabs.A.client.signIn(world.credentials))
     await world.clock.flush()
     if (!outcome.settled) world.violate('tabA.signIn never settled')
   },
@@ -22,7 +23,7 @@ export const executors: Record<
     const outcome = track(world.tabs.A.client.refresh({ force: true }), (session) => {
       // A forced refresh bypasses every cache: its token comes from a request that started after it.
       if ((world.issuedBy.get(session.claims.jti) ?? 0) <= before) {
-        world.violate('seed 003: refresh({ force: true }) resolved with a token no new request issued')
+        world.violate('refresh({ force: true }) resolved with a token no new request issued (a cache hit)')
       }
     })
     await releaseUntil(world, () => outcome.settled, 40)
@@ -57,7 +58,7 @@ export const executors: Record<
   },
   'refresh.resolves': async (world, reachable) => {
     // Whatever waits at the server is answered now, even a request the client gave up on.
-    world.fake.release('refresh', world.net.down ? 'transient' : undefined)
+    world.gate.release('refresh', world.net.down ? 'transient' : undefined)
     await world.clock.advance(STEP)
     const settled = () => statusOf(world.tabs.A) !== 'refreshing'
     await releaseUntil(world, settled, reachable ? 90 : 5)
@@ -73,11 +74,63 @@ export const executors: Record<
     // a refresh backing off retries without waiting out its delay.
     for (const tab of [world.tabs.A, world.tabs.B]) tab.client.notify('online')
   },
+  'server.losesStore': async (world) => {
+    await world.control.loseStore?.()
+  },
   'server.restarts': async (world) => {
-    world.fake.forgetRefreshTokens()
+    await world.control.restart?.()
+    // A restart must keep every session: the next refresh works with the refresh token held.
+    const outcome = track(world.tabs.A.client.refresh({ force: true }))
+    await releaseUntil(world, () => outcome.settled, 40)
+    if (!outcome.settled || 'error' in outcome) {
+      world.violate(
+        `after the server restarted, refresh() failed (${String('error' in outcome ? outcome.error : 'pending')}): ` +
+          'a restart lost the session (is the store in memory?)',
+      )
+    }
+  },
+  'server.expiresAccessToken': async (world) => {
+    const before = claimsKey(world.tabs.A.client.getSnapshot().claims)
+    await world.control.expireAccessToken?.()
+    // The page reloads: the server refuses the stored access token, the client refreshes.
+    world.reopen('A')
+    await world.clock.flush()
+    await releaseUntil(
+      world,
+      () => statusOf(world.tabs.A) !== 'validating' && statusOf(world.tabs.A) !== 'refreshing',
+      40,
+    )
+    const after = claimsKey(world.tabs.A.client.getSnapshot().claims)
+    if (after === null || after === before) world.violate('tab A kept the access token the server expired')
+  },
+  'server.revokesSession': async (world) => {
+    await world.control.revokeSession?.()
+    const outcome = track(world.tabs.A.client.refresh({ force: true }))
+    await releaseUntil(world, () => outcome.settled, 40)
+    const { status, error } = world.tabs.A.client.getSnapshot()
+    if (!outcome.settled || !('error' in outcome)) world.violate('refresh() of a revoked session did not fail')
+    if (status !== 'expired' || !(error instanceof SessionExpiredError)) {
+      world.violate(`I5: a revoked session left tab A ${status} with ${String(error)}, not expired with a reason`)
+    }
+  },
+  'server.failsNext': async (world) => {
+    const kind = BACKEND_FAILURES[Math.floor(world.random() * BACKEND_FAILURES.length)] ?? '5xx'
+    await world.control.failNext?.(1, kind)
+    const first = track(world.tabs.A.client.refresh({ force: true }))
+    await releaseUntil(world, () => first.settled, 40)
+    if (!first.settled) world.violate(`refresh() never settled after a ${kind} answer`)
+    if (world.tabs.A.client.getSnapshot().session === null) world.violate(`I5: a ${kind} answer dropped the session`)
+    // The retry (after the backoff) gets a good answer.
+    const second = track(world.tabs.A.client.refresh({ force: true }))
+    await releaseUntil(world, () => second.settled && statusOf(world.tabs.A) !== 'refreshing', 60)
+    if (!second.settled || 'error' in second) {
+      world.violate(
+        `after a ${kind} answer, the next refresh() did not succeed: ${String('error' in second ? second.error : 'pending')}`,
+      )
+    }
   },
   'server.changesClaims': async (world) => {
-    pendingClaims.set(world, world.changeClaims())
+    pendingClaims.set(world, await world.changeClaims())
   },
   'page.reloads': async (world) => {
     world.reopen('A')
@@ -90,7 +143,7 @@ export const executors: Record<
     world.net.restoreThrows = false
     const { status, error } = world.tabs.A.client.getSnapshot()
     if (status !== 'unauthenticated' || error === null) {
-      world.violate('seed 001: a restore that threw left no error (swallowed)')
+      world.violate('I3: a restore that threw left no error (swallowed)')
     }
   },
   'storage.corrupted': async (world) => {
@@ -124,7 +177,7 @@ export const executors: Record<
     await world.start()
   },
   'tabB.signIn': async (world) => {
-    const outcome = track(world.tabs.B.client.signIn(credentials))
+    const outcome = track(world.tabs.B.client.signIn(world.credentials))
     await world.start()
     if (!outcome.settled) world.violate('tabB.signIn never settled')
   },
@@ -152,10 +205,10 @@ export const executors: Record<
     )
     await releaseUntil(world, () => outcome.settled, 10)
     if (!outcome.settled || !(outcome.error instanceof ClaimsTimeoutError)) {
-      world.violate('seed 003: refresh({ until }) with claims that never come did not end in ClaimsTimeoutError')
+      world.violate('I6: refresh({ until }) with claims that never come did not end in ClaimsTimeoutError')
     }
     if (held !== null && world.tabs.A.client.getSnapshot().session === null) {
-      world.violate('seed 003: a claims timeout dropped the session')
+      world.violate('I6: a claims timeout dropped the session')
     }
   },
   'tab.malformedBroadcast': async (world) => {
@@ -164,41 +217,41 @@ export const executors: Record<
     if (world.tabs.A.client.getSnapshot().error === null) world.violate('I7: a malformed tab message was not reported')
   },
   'tabA.signsOutWhileServerHangs': async (world) => {
-    world.fake.hold('signOut')
+    world.gate.hold('signOut')
     const first = track(world.tabs.A.client.signOut())
     await world.clock.flush()
     const second = track(world.tabs.A.client.signOut())
     const other = track(world.tabs.B.client.signOut())
     for (let waited = 0; waited <= world.requestTimeout + STEP; waited += STEP) await world.clock.advance(STEP)
-    world.fake.resume('signOut')
+    world.gate.resume('signOut')
     await world.start()
     if (!first.settled || !second.settled || !other.settled)
       world.violate('signOut never settled while the server hung')
   },
   'tabA.signInWhileTabBSignsOut': async (world) => {
-    world.fake.hold('signIn')
-    const signIn = track(world.tabs.A.client.signIn(credentials))
+    world.gate.hold('signIn')
+    const signIn = track(world.tabs.A.client.signIn(world.credentials))
     await world.clock.flush()
     track(world.tabs.B.client.signOut())
     await world.start()
-    world.fake.resume('signIn')
+    world.gate.resume('signIn')
     await world.start()
     if (!signIn.settled || 'error' in signIn) world.violate('a sign-in did not survive another tab signing out')
   },
   'page.reloadsWhileServerHangs': async (world) => {
-    world.fake.hold('validate')
+    world.gate.hold('validate')
     world.reopen('A')
     for (let waited = 0; waited <= world.requestTimeout + STEP; waited += STEP) await world.clock.advance(STEP)
-    world.fake.resume('validate')
+    world.gate.resume('validate')
     await world.start()
   },
   'page.reloadsWhileTabBRefreshes': async (world) => {
-    world.fake.hold('validate')
+    world.gate.hold('validate')
     world.reopen('A')
     await world.clock.flush()
     const refreshed = track(world.tabs.B.client.refresh({ force: true }))
     await releaseUntil(world, () => refreshed.settled, 10)
-    world.fake.resume('validate')
+    world.gate.resume('validate')
     await world.start()
     const held = claimsKey(world.tabs.A.client.getSnapshot().claims)
     if (!refreshed.settled || 'error' in refreshed || held !== claimsKey(refreshed.value?.claims)) {
@@ -208,7 +261,7 @@ export const executors: Record<
   'realtime.joins': async (world) => {
     const { sink, client } = world.tabs.A
     if (tokenKey(sink) !== claimsKey(client.getSnapshot().claims))
-      world.violate("seed 001: the realtime socket joined with a token that is not the session's")
+      world.violate("I4: the realtime socket joined with a token that is not the session's")
   },
 }
 

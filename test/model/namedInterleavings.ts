@@ -41,9 +41,9 @@ export const namedInterleavings: Record<string, AuthEnvironmentEvent[]> = {
     'refresh.resolves',
     'page.reloads',
   ),
-  'seed 002: the server restarts, every tab ends expired with a reason': steps(
+  'seed 002: the server loses its store, every tab ends expired with a reason': steps(
     'tabA.signIn',
-    'server.restarts',
+    'server.losesStore',
     'clock.reachesMargin',
     'refresh.resolves',
     'tabB.getToken',

@@ -86,7 +86,7 @@ const commands = fc.commands(
     fc.constant(
       new Act('server answers', (r) => {
         void r.scheduler.schedule(Promise.resolve('server answers')).then(() => {
-          r.world.fake.release('refresh')
+          r.world.gate.release('refresh')
         })
       }),
     ),
@@ -129,7 +129,7 @@ describe('random interleavings of getToken, refresh, signOut, broadcasts, storag
         await scheduledModelRun(scheduler, () => ({ model: {}, real }), cmds)
         // Drain: the server answers everything, time passes, every message is delivered.
         for (let i = 0; i < 30; i++) {
-          world.fake.release('refresh')
+          world.gate.release('refresh')
           await scheduler.waitAll()
           await world.clock.advance(5_000)
         }

@@ -19,7 +19,7 @@ it('a refresh in the same second as the sign-in: the other tab still never spend
     })
     for (let i = 0; i < 10 && !done; i++) {
       await world.clock.flush()
-      world.fake.release('refresh')
+      world.gate.release('refresh')
     }
     await refreshed
     await world.start()
@@ -28,7 +28,7 @@ it('a refresh in the same second as the sign-in: the other tab still never spend
     if (session === null) throw new Error('tab A lost its session')
     await world.clock.advance(session.expiresAt - world.windowOf(session) + 1_000 - world.clock.now())
     for (let i = 0; i < 60; i++) {
-      world.fake.release('refresh')
+      world.gate.release('refresh')
       await world.clock.advance(1_000)
     }
     // ...but under the refresh lock it takes the stored session's token, so nothing is revoked.

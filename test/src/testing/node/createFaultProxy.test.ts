@@ -1,0 +1,118 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createRestAdapter } from 'authchart/rest'
+import { runAuthScenarios } from 'authchart/testing'
+import { createFaultProxy } from 'authchart/testing/node'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+
+// A target that counts what it committed: the proxy's lost answer must reach it.
+let committed = 0
+const target = createServer((req, res) => {
+  committed += 1
+  res.writeHead(200, { 'content-type': 'application/json' })
+  res.end(JSON.stringify({ path: req.url, method: req.method }))
+})
+let targetUrl = ''
+beforeAll(async () => {
+  await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve))
+  targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}`
+})
+afterAll(() => new Promise<void>((resolve) => target.close(() => resolve())))
+
+describe('createFaultProxy', () => {
+  it('passes requests through, then applies each scripted fault in order', async () => {
+    const proxy = await createFaultProxy({ target: targetUrl })
+    try {
+      const ok = await fetch(`${proxy.url}/auth/refresh?x=1`, { method: 'POST', body: '{}' })
+      expect(await ok.json()).toEqual({ path: '/auth/refresh?x=1', method: 'POST' })
+
+      proxy.failNext(1, '5xx')
+      proxy.failNext(1, '429')
+      expect((await fetch(`${proxy.url}/a`)).status).toBe(503)
+      const limited = await fetch(`${proxy.url}/b`)
+      expect(limited.status).toBe(429)
+      expect(limited.headers.get('retry-after')).toBe('1')
+
+      proxy.failNext(1, 'reset')
+      await expect(fetch(`${proxy.url}/c`)).rejects.toThrow(TypeError)
+
+      const before = committed
+      proxy.failNext(1, 'commitThenLose')
+      await expect(fetch(`${proxy.url}/d`, { method: 'POST', body: '{}' })).rejects.toThrow(TypeError)
+      expect(committed).toBe(before + 1)
+
+      proxy.failNext(1, 'drop')
+      await expect(fetch(`${proxy.url}/e`, { signal: AbortSignal.timeout(200) })).rejects.toThrow()
+
+      proxy.failNext(1, { delay: 50 })
+      const started = Date.now()
+      expect((await fetch(`${proxy.url}/f`)).status).toBe(200)
+      expect(Date.now() - started).toBeGreaterThanOrEqual(45)
+      expect(proxy.log.map((line) => line.split(': ')[1])).toEqual([
+        '5xx',
+        '429',
+        'reset',
+        'commitThenLose',
+        'drop',
+        'delay 50 ms',
+      ])
+    } finally {
+      await proxy.close()
+    }
+  })
+
+  it('a target that is down answers 502 and check() names the target', async () => {
+    const down = createServer()
+    await new Promise<void>((resolve) => down.listen(0, '127.0.0.1', resolve))
+    const port = (down.address() as AddressInfo).port
+    await new Promise<void>((resolve) => down.close(() => resolve()))
+    const proxy = await createFaultProxy({ target: `http://127.0.0.1:${port}` })
+    try {
+      expect((await fetch(`${proxy.url}/auth/login`, { method: 'POST', body: '{}' })).status).toBe(502)
+      expect(() => proxy.check()).toThrow(`the target http://127.0.0.1:${port} could not be reached`)
+      expect(() => proxy.check()).not.toThrow()
+    } finally {
+      await proxy.close()
+    }
+  })
+
+  it('closes with a dropped request still open, and stops listening', async () => {
+    const proxy = await createFaultProxy({ target: targetUrl })
+    proxy.failNext(1, 'drop')
+    const hanging = fetch(`${proxy.url}/hang`).then(
+      () => 'answered',
+      () => 'cut',
+    )
+    await vi.waitFor(() => expect(proxy.requests).toBe(1))
+    await proxy.close()
+    expect(await hanging).toBe('cut')
+    await expect(fetch(`${proxy.url}/after`)).rejects.toThrow(TypeError)
+  })
+})
+
+describe('a run whose proxy target is down', () => {
+  it('stops at the first step with an error naming the step, the seed and the target', async () => {
+    const down = createServer()
+    await new Promise<void>((resolve) => down.listen(0, '127.0.0.1', resolve))
+    const port = (down.address() as AddressInfo).port
+    await new Promise<void>((resolve) => down.close(() => resolve()))
+    const proxy = await createFaultProxy({ target: `http://127.0.0.1:${port}` })
+    try {
+      const run = runAuthScenarios({
+        backend: () => ({
+          adapter: createRestAdapter({ baseUrl: proxy.url }),
+          credentials: { email: 'ada@example.com', password: 'lovelace' },
+          control: { check: () => proxy.check() },
+        }),
+        seed: 4,
+      })
+      await expect(run).rejects.toThrow(
+        new RegExp(
+          `step 1 \\(tabA\\.signIn\\)[\\s\\S]*seed \\d+[\\s\\S]*the target http://127\\.0\\.0\\.1:${port} could not be reached`,
+        ),
+      )
+    } finally {
+      await proxy.close()
+    }
+  })
+})

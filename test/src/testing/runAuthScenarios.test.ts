@@ -1,0 +1,150 @@
+import {
+  coverageReportHtml,
+  createFakeBackend,
+  generateAuthScenarios,
+  planAuthScenarios,
+  replayAuthScenario,
+  runAuthScenarios,
+  ScenarioFailure,
+  type FakeClock,
+} from 'authchart/testing'
+import { describe, expect, it } from 'vitest'
+
+describe('runAuthScenarios on the fake backend', () => {
+  // About 300 scenarios: 7.5 s alone on two cores. Wall time is printed, not asserted: in the full
+  // suite this file shares the cores with every other one. The count is what the time follows.
+  it('the default run covers every state and transition of the chart in a few hundred scenarios', async () => {
+    const report = await runAuthScenarios()
+    console.log(report.summary)
+    expect(report.transitions.missed).toEqual([])
+    expect(report.states.missed).toEqual([])
+    expect(report.stoppedBecause).toBe('every state and transition of the chart was covered')
+    expect(report.leftOut).toEqual([])
+    expect(report.scenarios.run).toBeLessThan(400)
+  }, 60_000)
+
+  it('leaves out the steps whose control move is missing, and says so for what it did not reach', async () => {
+    const report = await runAuthScenarios({
+      backend: ({ clock }) => {
+        const { adapter, credentials, time } = createFakeBackend({ clock })
+        return { adapter, credentials, time, control: {} }
+      },
+      maxScenarios: 40,
+    })
+    expect(report.leftOut).toContainEqual({ step: 'server.restarts', reason: 'the backend control has no restart()' })
+    expect(report.leftOut).toContainEqual({ step: 'server.failsNext', reason: 'the backend control has no failNext()' })
+    expect(report.scenarios.run).toBe(40)
+    expect(report.stoppedBecause).toBe('maxScenarios (40) was reached')
+    expect(report.summary).toMatch(/step left out: server\.losesStore — the backend control has no loseStore\(\)/)
+    expect(report.transitions.missed.length).toBeGreaterThan(0)
+    for (const missed of report.transitions.missed) expect(missed.reason).toMatch(/maxScenarios \(40\)/)
+    // The drawing marks what the run covered, and says why the rest was missed.
+    const html = coverageReportHtml(report.coverage)
+    expect(html).toContain('maxScenarios (40) was reached')
+    expect(html).toContain(report.transitions.missed[0]?.key)
+  }, 60_000)
+
+  it('include and exclude choose steps by name; the plan is the same for the same seed', () => {
+    const plan = planAuthScenarios({ include: ['tabA.signIn', 'clock.reachesMargin', 'refresh.resolves'], seed: 3 })
+    const steps = new Set(plan.flatMap((s) => s.steps))
+    expect([...steps].sort()).toEqual(['clock.reachesMargin', 'refresh.resolves', 'tabA.signIn'])
+    expect(planAuthScenarios({ include: ['tabA.signIn', 'clock.reachesMargin', 'refresh.resolves'], seed: 3 })).toEqual(
+      plan,
+    )
+    const without = planAuthScenarios({ exclude: ['network.drops'], maxScenarios: 200 })
+    expect(without).toHaveLength(200)
+    expect(without.some((s) => s.steps.includes('network.drops'))).toBe(false)
+  })
+
+  it('runs your steps and your checks after every step', async () => {
+    const seen: string[] = []
+    const report = await runAuthScenarios({
+      include: ['tabA.signIn', 'clock.reachesMargin', 'refresh.resolves', 'app.opensSettings'],
+      appSteps: {
+        'app.opensSettings': {
+          in: ['fresh'],
+          run: async ({ tabs }) => {
+            seen.push(`settings:${tabs.A.getSnapshot().status}`)
+          },
+        },
+      },
+      checks: [
+        ({ tabs, step }) => {
+          // The pay button is enabled only while authenticated: here, whether a token is at hand.
+          const pay = tabs.A.getSnapshot().status === 'authenticated'
+          if (step === 'tabA.signIn' && !pay) return 'the pay button stayed disabled after sign-in'
+        },
+      ],
+    })
+    expect(seen).toContain('settings:authenticated')
+    expect(report.scenarios.run).toBeGreaterThan(0)
+  }, 60_000)
+})
+
+describe('a failing run', () => {
+  // The fake server with its store in memory: seed 002.
+  const memoryStore = { backend: ({ clock }: { clock: FakeClock }) => createFakeBackend({ clock, store: 'memory' }) }
+
+  it('prints the seed and a shrunk list of steps, and the replay fails the same way', async () => {
+    const failure = await runAuthScenarios(memoryStore).then(
+      () => null,
+      (error: unknown) => error,
+    )
+    expect(failure).toBeInstanceOf(ScenarioFailure)
+    const { seed, steps, message } = failure as ScenarioFailure
+    console.log(message)
+    expect(steps).toEqual(['tabA.signIn', 'server.restarts'])
+    expect(message).toContain(`seed ${seed}`)
+    expect(message).toContain(
+      `replayAuthScenario({ ...options, seed: ${seed}, steps: ["tabA.signIn","server.restarts"] })`,
+    )
+    await expect(
+      replayAuthScenario({ ...memoryStore, seed: seed as number, steps: steps as string[] }),
+    ).rejects.toThrow(/a restart lost the session/)
+    // The durable store passes the same steps.
+    await replayAuthScenario({ seed: seed as number, steps: steps as string[] })
+  }, 60_000)
+
+  it('a control that throws names the step and the seed, and the run stops', async () => {
+    const run = runAuthScenarios({
+      include: ['tabA.signIn', 'server.restarts'],
+      backend: ({ clock }) => {
+        const fake = createFakeBackend({ clock })
+        return {
+          ...fake,
+          control: {
+            restart() {
+              throw new Error('kill: no such process')
+            },
+          },
+        }
+      },
+    })
+    await expect(run).rejects.toThrow(/step 2 \(server\.restarts\)[\s\S]*seed \d+[\s\S]*threw: kill: no such process/)
+  })
+
+  it('a step of yours that throws names the step and the seed', async () => {
+    const run = runAuthScenarios({
+      include: ['tabA.signIn', 'app.crashes'],
+      appSteps: {
+        'app.crashes': {
+          in: ['fresh'],
+          run: () => {
+            throw new TypeError('cannot read properties of undefined')
+          },
+        },
+      },
+    })
+    await expect(run).rejects.toThrow(
+      /\(app\.crashes\)[\s\S]*seed \d+[\s\S]*threw: cannot read properties of undefined/,
+    )
+  })
+})
+
+describe('generateAuthScenarios for one vitest test per scenario', () => {
+  const scenarios = generateAuthScenarios({ maxScenarios: 5, seed: 9 })
+  it('gives the planned scenarios with their seeds', () => {
+    expect(scenarios.map((s) => s.seed)).toEqual(planAuthScenarios({ maxScenarios: 5, seed: 9 }).map((s) => s.seed))
+  })
+  for (const scenario of scenarios) it(scenario.description, () => scenario.run())
+})
