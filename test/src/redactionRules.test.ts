@@ -461,7 +461,8 @@ describe('redaction: the snapshot, the definition and the actor views', () => {
     }
     expect(config.id).toBe('auth')
     expect(config.initial).toBe('restoring')
-    expect(config.context).toBe('[function context]')
+    // Named `context` by its property; Stryker's instrumentation wraps it and the name is lost.
+    expect(config.context).toMatch(/^\[function (context|anonymous)\]$/)
     expect(Array.isArray(config.on['auth.signIn']?.actions)).toBe(true)
     expect((config.on['auth.signIn']?.actions as unknown[])[2]).toBe('[function assign]')
     expect(Object.keys(config.states)).toContain('authenticated')
