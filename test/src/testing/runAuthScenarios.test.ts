@@ -8,6 +8,7 @@ import {
   ScenarioFailure,
   type FakeClock,
 } from 'authchart/testing'
+import { InvalidOptionsError } from 'authchart'
 import { describe, expect, it } from 'vitest'
 
 describe('runAuthScenarios on the fake backend', () => {
@@ -54,6 +55,17 @@ describe('runAuthScenarios on the fake backend', () => {
     const without = planAuthScenarios({ exclude: ['network.drops'], maxScenarios: 200 })
     expect(without).toHaveLength(200)
     expect(without.some((s) => s.steps.includes('network.drops'))).toBe(false)
+  })
+
+  it('a misspelt step in include or exclude is an InvalidOptionsError, not a run of nothing', async () => {
+    expect(() => planAuthScenarios({ include: ['tabA.signin'] })).toThrow(InvalidOptionsError)
+    expect(() => planAuthScenarios({ include: ['tabA.signin'] })).toThrow('include: no such step "tabA.signin"')
+    await expect(runAuthScenarios({ exclude: ['network.drop'] })).rejects.toThrow(
+      'exclude: no such step "network.drop"',
+    )
+    // Your own steps are steps too.
+    const appSteps = { 'app.opensSettings': { in: ['fresh' as const], run: () => {} } }
+    expect(planAuthScenarios({ exclude: ['app.opensSettings'], appSteps, maxScenarios: 1 })).toHaveLength(1)
   })
 
   it('runs your steps and your checks after every step', async () => {
