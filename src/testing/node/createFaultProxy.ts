@@ -52,6 +52,8 @@ export async function createFaultProxy(options: FaultProxyOptions): Promise<Faul
   const faults: ProxyFault[] = []
   const log: string[] = []
   const sockets = new Set<Socket>()
+  // Pending `{ delay }` faults: close() ends them, or their timers would keep the process alive.
+  const delays = new Set<() => void>()
   let requests = 0
   let unreachable: Error | null = null
 
@@ -115,7 +117,18 @@ export async function createFaultProxy(options: FaultProxyOptions): Promise<Faul
       return answer(res, 502, { error: 'bad_gateway', error_description: 'fault proxy: target unreachable' })
     }
     if (fault === 'commitThenLose') return req.socket.destroy()
-    if (typeof fault === 'object') await new Promise((resolve) => setTimeout(resolve, fault.delay))
+    if (typeof fault === 'object') {
+      await new Promise<void>((resolve) => {
+        const end = () => {
+          clearTimeout(timer)
+          delays.delete(end)
+          resolve()
+        }
+        const timer = setTimeout(end, fault.delay)
+        delays.add(end)
+      })
+      if (req.socket.destroyed) return
+    }
     const headers = { ...upstream.headers }
     delete headers['transfer-encoding']
     delete headers.connection
@@ -158,6 +171,7 @@ export async function createFaultProxy(options: FaultProxyOptions): Promise<Faul
       return new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()))
         for (const socket of sockets) socket.destroy()
+        for (const end of delays) end()
       })
     },
   }

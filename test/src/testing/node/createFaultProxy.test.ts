@@ -88,6 +88,22 @@ describe('createFaultProxy', () => {
     expect(await hanging).toBe('cut')
     await expect(fetch(`${proxy.url}/after`)).rejects.toThrow(TypeError)
   })
+
+  it('closes with a delayed answer pending, and leaves no timer behind to hold the process', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length
+    const before = timers()
+    const proxy = await createFaultProxy({ target: targetUrl })
+    proxy.failNext(1, { delay: 60_000 })
+    const delayed = fetch(`${proxy.url}/slow`).then(
+      () => 'answered',
+      () => 'cut',
+    )
+    await vi.waitFor(() => expect(proxy.log).toHaveLength(1))
+    await proxy.close()
+    expect(await delayed).toBe('cut')
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(timers()).toBeLessThanOrEqual(before)
+  })
 })
 
 describe('a run whose proxy target is down', () => {
