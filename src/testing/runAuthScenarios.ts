@@ -424,6 +424,7 @@ function report(input: {
       transitions: new Set(coverage.transitions),
       reasons: new Map(missed.map((m) => [m.key, m.reason])),
       summary: lines[0] ?? '',
+      leftOut: leftOut.filter((l) => l.reason !== 'not included'),
     },
   }
 }

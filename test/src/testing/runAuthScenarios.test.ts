@@ -43,6 +43,8 @@ describe('runAuthScenarios on the fake backend', () => {
     const html = coverageReportHtml(report.coverage)
     expect(html).toContain('maxScenarios (40) was reached')
     expect(html).toContain(report.transitions.missed[0]?.key)
+    // A run cut short still says which steps it left out, and why.
+    expect(html).toContain('<code>server.losesStore</code>: the backend control has no loseStore()')
   }, 60_000)
 
   it('include and exclude choose steps by name; the plan is the same for the same seed', () => {
