@@ -116,13 +116,35 @@ const TOKENLESS_STEPS = new Set<string>([
 
 /** Which steps a run may take, and why the others are left out. */
 export function selectSteps<Credentials>(
-  options: Pick<AuthScenariosOptions<Credentials>, 'include' | 'exclude' | 'appSteps'>,
+  options: Pick<
+    AuthScenariosOptions<Credentials>,
+    'include' | 'exclude' | 'appSteps' | 'seed' | 'maxScenarios' | 'timeBudgetMs'
+  >,
   backend: Pick<AuthBackend<unknown>, 'control'> & { adapter?: AuthBackend<unknown>['adapter'] },
 ) {
   const { control } = backend
   const allowed = new Set<string>()
   const leftOut: Array<{ step: string; reason: string }> = []
   const steps = [...AUTH_ENVIRONMENT_EVENTS, ...Object.keys(options.appSteps ?? {})]
+  // A NaN budget would never run out; a fractional seed would print one that replays another run.
+  const numbers = [
+    ['seed', options.seed, Number.isSafeInteger(options.seed), 'an integer'],
+    [
+      'maxScenarios',
+      options.maxScenarios,
+      Number.isSafeInteger(options.maxScenarios) && options.maxScenarios! >= 0,
+      'an integer ≥ 0',
+    ],
+    [
+      'timeBudgetMs',
+      options.timeBudgetMs,
+      Number.isFinite(options.timeBudgetMs) && options.timeBudgetMs! > 0,
+      'a number of ms > 0',
+    ],
+  ] as const
+  for (const [name, value, valid, what] of numbers) {
+    if (value !== undefined && !valid) throw new InvalidOptionsError(`${name} must be ${what}, got ${String(value)}`)
+  }
   // A misspelt name would otherwise leave a run of nothing (include) or keep the step (exclude).
   for (const option of ['include', 'exclude'] as const) {
     const unknown = (options[option] ?? []).filter((step) => !steps.includes(step))

@@ -59,11 +59,16 @@ describe('runAuthScenarios on the fake backend', () => {
     expect(without.some((s) => s.steps.includes('network.drops'))).toBe(false)
   })
 
-  it('a misspelt step in include or exclude is an InvalidOptionsError, not a run of nothing', async () => {
+  it('a misspelt step in include or exclude, or a bad number, is an InvalidOptionsError, not a run of nothing', async () => {
     expect(() => planAuthScenarios({ include: ['tabA.signin'] })).toThrow(InvalidOptionsError)
     expect(() => planAuthScenarios({ include: ['tabA.signin'] })).toThrow('include: no such step "tabA.signin"')
     await expect(runAuthScenarios({ exclude: ['network.drop'] })).rejects.toThrow(
       'exclude: no such step "network.drop"',
+    )
+    expect(() => planAuthScenarios({ maxScenarios: -1 })).toThrow('maxScenarios must be an integer ≥ 0, got -1')
+    expect(() => planAuthScenarios({ seed: 1.5 })).toThrow(InvalidOptionsError)
+    await expect(runAuthScenarios({ timeBudgetMs: Number.NaN })).rejects.toThrow(
+      'timeBudgetMs must be a number of ms > 0',
     )
     // Your own steps are steps too.
     const appSteps = { 'app.opensSettings': { in: ['fresh' as const], run: () => {} } }
