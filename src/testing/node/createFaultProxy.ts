@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import type { BackendFailure } from '../AuthBackend.js'
+import { InvalidOptionsError } from '../../errors.js'
+import { BACKEND_FAILURES, type BackendFailure } from '../AuthBackend.js'
 
 /** Options of {@link createFaultProxy}. */
 export interface FaultProxyOptions {
@@ -160,6 +161,15 @@ export async function createFaultProxy(options: FaultProxyOptions): Promise<Faul
     },
     log,
     failNext(count, fault) {
+      // An unknown kind would pass requests through unharmed while the log says it failed them.
+      const known =
+        typeof fault === 'string'
+          ? BACKEND_FAILURES.includes(fault)
+          : typeof fault === 'object' && fault !== null && Number.isFinite(fault.delay) && fault.delay >= 0
+      if (!known) throw new InvalidOptionsError(`failNext: no such fault ${JSON.stringify(fault)}`)
+      if (!Number.isSafeInteger(count) || count < 0) {
+        throw new InvalidOptionsError(`failNext: count must be an integer ≥ 0, got ${String(count)}`)
+      }
       for (let i = 0; i < count; i++) faults.push(fault)
     },
     check() {
