@@ -40,6 +40,7 @@ export function createSnapshotView(read: () => { value: unknown; context: AuthCo
     last = Object.freeze({
       status,
       session,
+      // Stryker disable next-line OptionalChaining: equivalent, `session` is null whenever `context.session` is
       user: session && context.user === context.session?.user ? session.user : frozenCopy(context.user),
       claims: session?.claims ?? null,
       error: context.error,

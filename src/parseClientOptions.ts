@@ -79,9 +79,10 @@ const refreshOptionsSchema = z.optional(
 )
 
 function fail(what: string, error: z.core.$ZodError): never {
-  const issue = error.issues[0]
-  const path = issue?.path.join('.') || what
-  throw new InvalidOptionsError(`${what}: ${path} ${issue?.message ?? 'is invalid'}`, { cause: error })
+  // A failed parse has at least one issue.
+  const issue = error.issues[0] as z.core.$ZodIssue
+  const path = issue.path.join('.') || what
+  throw new InvalidOptionsError(`${what}: ${path} ${issue.message}`, { cause: error })
 }
 
 export const DEFAULT_RETRY: RetryPolicy = {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { signedIn } from '../fixtures/setupClient.js'
 import { heldSession } from '../fixtures/heldSession.js'
+import { fulfilled, settle } from '../fixtures/settle.js'
 
 function recordingFetch(statuses: number[]) {
   const seen: string[] = []
@@ -42,10 +43,11 @@ describe('auth.fetch', () => {
 
   it('returns the 401 when the forced refresh is rejected, and the session ends', async () => {
     const { fetch, seen } = recordingFetch([401])
-    const { auth, adapter } = await signedIn({ client: { fetch } })
+    const { auth, adapter, clock } = await signedIn({ client: { fetch } })
     adapter.enqueue('refresh', 'rejected')
-    const res = await auth.fetch('https://api.test/pay')
-    expect(res.status).toBe(401)
+    const response = settle(auth.fetch('https://api.test/pay'))
+    await clock.flush()
+    expect(fulfilled(response).status).toBe(401)
     expect(seen).toHaveLength(1)
     expect(auth.getSnapshot().status).toBe('expired')
   })

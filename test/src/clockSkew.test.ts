@@ -2,6 +2,7 @@ import { createAuthClient, createMemoryStorage, InvalidSessionError, NotAuthenti
 import { createFakeAdapter, createFakeClock } from 'authchart/testing'
 import { describe, expect, it } from 'vitest'
 import { credentials, HOUR, MINUTE } from '../fixtures/setupClient.js'
+import { fulfilled, rejected, settle } from '../fixtures/settle.js'
 
 describe('tokens that are due the moment they arrive', () => {
   it('refuses a sign-in whose token has already expired on a device clock far ahead, and sends no refresh', async () => {
@@ -31,7 +32,9 @@ describe('tokens that are due the moment they arrive', () => {
     const adapter = createFakeAdapter({ clock: serverClock })
     const auth = createAuthClient({ adapter, clock, storage: createMemoryStorage(), random: () => 0.5 }).start()
     await clock.flush()
-    await auth.signIn(credentials)
+    const signIn = settle(auth.signIn(credentials))
+    await clock.flush()
+    fulfilled(signIn)
     await clock.advance(10_000)
     // backoff 0.75 s, 1.5 s, 3 s, 6 s: a handful of requests, not a hot loop
     expect(adapter.calls.refresh).toBeGreaterThanOrEqual(1)
@@ -40,7 +43,9 @@ describe('tokens that are due the moment they arrive', () => {
     expect(auth.getSnapshot().session).not.toBeNull() // a transient failure keeps the session
     // I1: once the held token is past expiry on this clock it is never handed out
     clock.jump(30_000)
-    await expect(auth.getToken()).rejects.toMatchObject({ kind: 'transient' })
+    const token = settle(auth.getToken())
+    await clock.flush()
+    expect(rejected(token)).toMatchObject({ kind: 'transient' })
   })
 
   it('backs off when an adapter hands out an expiresAt inside the margin', async () => {

@@ -3,6 +3,7 @@ import { createFakeAdapter, createFakeClock, createFakeTabs } from 'authchart/te
 import { describe, expect, it } from 'vitest'
 import { credentials, HOUR, MINUTE } from '../fixtures/setupClient.js'
 import { heldSession } from '../fixtures/heldSession.js'
+import { fulfilled, settle } from '../fixtures/settle.js'
 
 const CHANNEL = 'authchart:authchart.session'
 const LOCK = 'authchart:refresh:authchart.session'
@@ -34,12 +35,13 @@ describe('cross-tab (I2 across tabs)', () => {
   it('at expiry exactly one refresh request is sent for three tabs, and all hold the new token', async () => {
     const { clock, adapter, tabs } = profileWithTabs(3)
     await clock.flush()
-    await tabs[0]?.signIn(credentials)
+    const signIn = settle(tabs[0]!.signIn(credentials))
     await clock.flush()
+    fulfilled(signIn)
     clock.jump(HOUR - MINUTE / 2) // every tab wakes inside the margin at once
-    const calls = tabs.flatMap((tab) => Array.from({ length: 100 }, () => tab.getToken()))
+    const calls = tabs.flatMap((tab) => Array.from({ length: 100 }, () => settle(tab.getToken())))
     await clock.advance(1_000)
-    const tokens = await Promise.all(calls)
+    const tokens = calls.map(fulfilled)
     expect(adapter.calls.refresh).toBe(1)
     expect(new Set(tokens).size).toBe(1)
     for (const tab of tabs) expect(heldSession(tab)?.accessToken).toBe(tokens[0])

@@ -2,32 +2,29 @@ import { ClaimsTimeoutError, decodeClaims } from 'authchart'
 import { describe, expect, it } from 'vitest'
 import { signedIn } from '../fixtures/setupClient.js'
 import { heldSession } from '../fixtures/heldSession.js'
+import { fulfilled, settle } from '../fixtures/settle.js'
 
 describe('fresh claims (I6)', () => {
   it('refresh({ force, until }) resolves only once a new token carries the claims', async () => {
     const { auth, clock, adapter } = await signedIn({ adapter: { latency: { refresh: 50 } } })
     // The server applies the change only on the third token it issues from now on.
     adapter.enqueue('refresh', 'ok', 'ok', { claims: { activeOrgId: 'org-1' } })
-    let resolved = false
-    const pending = auth
-      .refresh({ force: true, until: (c) => c.activeOrgId === 'org-1', timeoutMs: 10_000 })
-      .then((session) => {
-        resolved = true
-        return session
-      })
+    const pending = settle(auth.refresh({ force: true, until: (c) => c.activeOrgId === 'org-1', timeoutMs: 10_000 }))
     await clock.advance(50)
     expect(adapter.calls.refresh).toBe(1)
-    expect(resolved).toBe(false)
+    expect(pending.status).toBe('pending')
     await clock.advance(2_000)
-    const session = await pending
+    const session = fulfilled(pending)
     expect(adapter.calls.refresh).toBe(3)
     expect(session.claims.activeOrgId).toBe('org-1')
     expect(auth.getSnapshot().claims?.activeOrgId).toBe('org-1')
     expect(auth.getSnapshot().status).toBe('authenticated')
     // The session refresh() resolved with is the one whose token getToken() hands out.
     expect(heldSession(auth)?.claims.jti).toBe(session.claims.jti)
-    await expect(auth.getToken()).resolves.toBe(heldSession(auth)?.accessToken)
-    expect(decodeClaims(await auth.getToken()).activeOrgId).toBe('org-1')
+    const token = settle(auth.getToken())
+    await clock.flush()
+    expect(fulfilled(token)).toBe(heldSession(auth)?.accessToken)
+    expect(decodeClaims(fulfilled(token)).activeOrgId).toBe('org-1')
   })
 
   it('rejects with ClaimsTimeoutError after timeoutMs, with bounded retries, and keeps the session', async () => {

@@ -2,6 +2,7 @@ import { NotAuthenticatedError, SessionExpiredError } from 'authchart'
 import { describe, expect, it } from 'vitest'
 import { HOUR, MINUTE, setupClient, signedIn } from '../fixtures/setupClient.js'
 import { heldSession } from '../fixtures/heldSession.js'
+import { fulfilled, rejected, settle } from '../fixtures/settle.js'
 
 describe('getToken (I1: token truth)', () => {
   it('returns the held token while it is outside the refresh margin', async () => {
@@ -55,7 +56,9 @@ describe('getToken (I1: token truth)', () => {
     adapter.enqueue('refresh', 'transient')
     await clock.advance(HOUR - MINUTE)
     expect(auth.getSnapshot().status).toBe('refreshing')
-    await expect(auth.getToken()).resolves.toBe(held)
+    const token = settle(auth.getToken())
+    await clock.flush()
+    expect(fulfilled(token)).toBe(held)
     expect(auth.getSnapshot().error?.kind).toBe('transient')
   })
 
@@ -64,20 +67,26 @@ describe('getToken (I1: token truth)', () => {
     adapter.enqueue('refresh', ...Array(20).fill('transient'))
     await clock.advance(HOUR + 1_000)
     expect(auth.getSnapshot().status).toBe('refreshing')
-    await expect(auth.getToken()).rejects.toMatchObject({ kind: 'transient' })
+    const token = settle(auth.getToken())
+    await clock.flush()
+    expect(rejected(token)).toMatchObject({ kind: 'transient' })
     expect(auth.getSnapshot().session).not.toBeNull() // transient never signs out
   })
 
   it('rejects with NotAuthenticatedError when signed out and SessionExpiredError when expired', async () => {
     const { auth, clock } = setupClient()
     await clock.flush()
-    await expect(auth.getToken()).rejects.toBeInstanceOf(NotAuthenticatedError)
+    const signedOut = settle(auth.getToken())
+    await clock.flush()
+    expect(rejected(signedOut)).toBeInstanceOf(NotAuthenticatedError)
 
     const env = await signedIn()
     env.adapter.enqueue('refresh', 'rejected')
     await env.clock.advance(HOUR)
     expect(env.auth.getSnapshot().status).toBe('expired')
-    await expect(env.auth.getToken()).rejects.toBeInstanceOf(SessionExpiredError)
+    const expired = settle(env.auth.getToken())
+    await env.clock.flush()
+    expect(rejected(expired)).toBeInstanceOf(SessionExpiredError)
   })
 
   it('waits for a restore in progress instead of failing early', async () => {

@@ -3,6 +3,7 @@ import { InvalidOptionsError } from 'authchart'
 import { describe, expect, it } from 'vitest'
 import { heldSession } from '../fixtures/heldSession.js'
 import { credentials, HOUR, setupClient } from '../fixtures/setupClient.js'
+import { fulfilled, settle } from '../fixtures/settle.js'
 
 /** Stately's own inspector, with an adapter that keeps what it would send to the Stately app. */
 function statelyInspector() {
@@ -16,7 +17,9 @@ describe('createAuthClient({ inspect })', () => {
     const { inspector, sent } = statelyInspector()
     const { auth, clock } = setupClient({ client: { inspect: inspector.inspect } })
     await clock.flush()
-    await auth.signIn(credentials)
+    const signIn = settle(auth.signIn(credentials))
+    await clock.flush()
+    fulfilled(signIn)
     const session = heldSession(auth)
     await clock.advance(HOUR) // a refresh: a second pair of tokens
     const refreshed = heldSession(auth)

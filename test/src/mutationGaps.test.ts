@@ -12,6 +12,7 @@ import { createFakeAdapter, createFakeClock, type FakeCredentials } from 'authch
 import { describe, expect, it } from 'vitest'
 import { credentials, HOUR, MINUTE, setupClient, signedIn, createBreakableStorage } from '../fixtures/setupClient.js'
 import { chartActor, heldSession } from '../fixtures/heldSession.js'
+import { rejected, settle } from '../fixtures/settle.js'
 
 describe('guarantees found unpinned by mutation', () => {
   it('sinks hold the refreshed token before an event listener hears about the refresh', async () => {
@@ -93,12 +94,11 @@ describe('guarantees found unpinned by mutation', () => {
 
   it('a plain refresh() that outlives its timeoutMs rejects with RequestTimeoutError; the late result is still adopted', async () => {
     const { auth, clock } = await signedIn({ adapter: { latency: { refresh: 5_000 } } })
-    const outcome = auth.refresh({ force: true, timeoutMs: 1_000 }).then(
-      () => 'resolved',
-      (error: unknown) => error,
-    )
-    await clock.advance(1_000)
-    expect(await outcome).toBeInstanceOf(RequestTimeoutError)
+    const outcome = settle(auth.refresh({ force: true, timeoutMs: 1_000 }))
+    await clock.advance(999)
+    expect(outcome.status).toBe('pending')
+    await clock.advance(1)
+    expect(rejected(outcome)).toBeInstanceOf(RequestTimeoutError)
     const before = heldSession(auth)?.accessToken
     await clock.advance(4_000)
     expect(auth.getSnapshot().status).toBe('authenticated')

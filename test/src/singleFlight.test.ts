@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { HOUR, MINUTE, signedIn } from '../fixtures/setupClient.js'
 import { heldSession } from '../fixtures/heldSession.js'
+import { fulfilled, settle } from '../fixtures/settle.js'
 
 describe('single flight (I2)', () => {
   it('1 000 concurrent getToken() calls while a refresh is due make exactly one refresh call', async () => {
     const { auth, clock, adapter } = await signedIn({ adapter: { latency: { refresh: 250 } } })
     clock.jump(HOUR - MINUTE / 2) // due, and no timer has noticed yet
-    const calls = Array.from({ length: 1_000 }, () => auth.getToken())
-    await clock.advance(250)
-    const tokens = await Promise.all(calls)
+    const calls = Array.from({ length: 1_000 }, () => settle(auth.getToken()))
+    await clock.advance(249)
+    expect(calls.every((call) => call.status === 'pending')).toBe(true)
+    await clock.advance(1)
+    const tokens = calls.map(fulfilled)
     expect(adapter.calls.refresh).toBe(1)
     expect(new Set(tokens).size).toBe(1)
     expect(tokens[0]).toBe(heldSession(auth)?.accessToken)
@@ -16,9 +19,9 @@ describe('single flight (I2)', () => {
 
   it('100 concurrent refresh({ force: true }) calls share one request', async () => {
     const { auth, clock, adapter } = await signedIn({ adapter: { latency: { refresh: 100 } } })
-    const calls = Array.from({ length: 100 }, () => auth.refresh({ force: true }))
+    const calls = Array.from({ length: 100 }, () => settle(auth.refresh({ force: true })))
     await clock.advance(100)
-    const sessions = await Promise.all(calls)
+    const sessions = calls.map(fulfilled)
     expect(adapter.calls.refresh).toBe(1)
     // The infos carry no token: the token's id in the claims tells the sessions apart.
     expect(new Set(sessions.map((s) => s.claims.jti)).size).toBe(1)
