@@ -145,6 +145,13 @@ export function selectSteps<Credentials>(
   for (const [name, value, valid, what] of numbers) {
     if (value !== undefined && !valid) throw new InvalidOptionsError(`${name} must be ${what}, got ${String(value)}`)
   }
+  // A step of yours named as one of the model's would replace it silently, and the model's checks would then lie.
+  const clashing = Object.keys(options.appSteps ?? {}).filter((step) => modelSteps.has(step))
+  if (clashing.length > 0) {
+    throw new InvalidOptionsError(
+      `appSteps: ${clashing.map((step) => JSON.stringify(step)).join(', ')} is a step of the model; name yours apart (e.g. "app.…")`,
+    )
+  }
   // A misspelt name would otherwise leave a run of nothing (include) or keep the step (exclude).
   for (const option of ['include', 'exclude'] as const) {
     const unknown = (options[option] ?? []).filter((step) => !steps.includes(step))

@@ -70,6 +70,8 @@ describe('runAuthScenarios on the fake backend', () => {
     await expect(runAuthScenarios({ timeBudgetMs: Number.NaN })).rejects.toThrow(
       'timeBudgetMs must be a number of ms > 0',
     )
+    const clash = { 'tabA.signIn': { run: () => {} } }
+    expect(() => planAuthScenarios({ appSteps: clash })).toThrow('appSteps: "tabA.signIn" is a step of the model')
     // Your own steps are steps too.
     const appSteps = { 'app.opensSettings': { in: ['fresh' as const], run: () => {} } }
     expect(planAuthScenarios({ exclude: ['app.opensSettings'], appSteps, maxScenarios: 1 })).toHaveLength(1)
