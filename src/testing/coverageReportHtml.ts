@@ -11,6 +11,8 @@ export interface ChartCoverage {
   reasons?: ReadonlyMap<string, string>
   /** A line under the heading: the seed, the time taken, the number of scenarios. */
   summary?: string
+  /** Steps the run left out, and why (a control move the backend lacks, an `exclude`). */
+  leftOut?: ReadonlyArray<{ step: string; reason: string }>
 }
 
 const escape = (text: string) =>
@@ -62,6 +64,7 @@ ${coverage.summary ? `<p>${escape(coverage.summary)}</p>` : ''}
 <section>
 <h2>Missed transitions (${missed.length})</h2>
 ${missed.length === 0 ? '<p class="ok">Every transition was taken.</p>' : `<table><thead><tr><th>transition</th><th>as drawn</th><th>why left out</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`}
+${coverage.leftOut?.length ? `<h2>Steps left out (${coverage.leftOut.length})</h2>\n<ul>${coverage.leftOut.map((l) => `<li data-left-out="${escape(l.step)}"><code>${escape(l.step)}</code>: ${escape(l.reason)}</li>`).join('')}</ul>` : ''}
 <h2>States never entered (${unvisited.length})</h2>
 ${unvisited.length === 0 ? '<p class="ok">Every state was entered.</p>' : `<ul class="bad">${unvisited.map((id) => `<li><code>${escape(id)}</code></li>`).join('')}</ul>`}
 </section>

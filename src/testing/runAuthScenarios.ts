@@ -1,5 +1,6 @@
 import { type AnyStateMachine, getInitialSnapshot, getNextSnapshot, type SnapshotFrom } from 'xstate'
 import { authMachine } from '../../machines/authMachine.js'
+import { InvalidOptionsError } from '../errors.js'
 import { AUTH_ENVIRONMENT_EVENTS, type AuthEnvironmentEvent, authEnvironmentModel } from './authEnvironmentModel.js'
 import type { AuthBackend } from './AuthBackend.js'
 import { chartStates, chartTransitions } from './chartTransitions.js'
@@ -21,9 +22,9 @@ export interface AuthScenariosOptions<Credentials = FakeCredentials> extends Aut
   maxScenarios?: number
   /** Start no scenario that would end after this many ms of wall time. Default 45 000. */
   timeBudgetMs?: number
-  /** Only these steps (by name), where the model can still reach them. Default: every step. */
+  /** Only these steps (by name), where the model can still reach them. Default: every step. An unknown name throws `InvalidOptionsError`. */
   include?: ReadonlyArray<string>
-  /** Leave these steps out. */
+  /** Leave these steps out. An unknown name throws `InvalidOptionsError`. */
   exclude?: ReadonlyArray<string>
   /** Keep running after every transition of the chart is covered, until every model edge is. Default false. */
   exhaustive?: boolean
@@ -115,13 +116,52 @@ const TOKENLESS_STEPS = new Set<string>([
 
 /** Which steps a run may take, and why the others are left out. */
 export function selectSteps<Credentials>(
-  options: Pick<AuthScenariosOptions<Credentials>, 'include' | 'exclude' | 'appSteps'>,
+  options: Pick<
+    AuthScenariosOptions<Credentials>,
+    'include' | 'exclude' | 'appSteps' | 'seed' | 'maxScenarios' | 'timeBudgetMs'
+  >,
   backend: Pick<AuthBackend<unknown>, 'control'> & { adapter?: AuthBackend<unknown>['adapter'] },
 ) {
   const { control } = backend
   const allowed = new Set<string>()
   const leftOut: Array<{ step: string; reason: string }> = []
-  for (const step of [...AUTH_ENVIRONMENT_EVENTS, ...Object.keys(options.appSteps ?? {})]) {
+  const steps = [...AUTH_ENVIRONMENT_EVENTS, ...Object.keys(options.appSteps ?? {})]
+  // A NaN budget would never run out; a fractional seed would print one that replays another run.
+  const numbers = [
+    ['seed', options.seed, Number.isSafeInteger(options.seed), 'an integer'],
+    [
+      'maxScenarios',
+      options.maxScenarios,
+      Number.isSafeInteger(options.maxScenarios) && options.maxScenarios! >= 0,
+      'an integer ≥ 0',
+    ],
+    [
+      'timeBudgetMs',
+      options.timeBudgetMs,
+      Number.isFinite(options.timeBudgetMs) && options.timeBudgetMs! > 0,
+      'a number of ms > 0',
+    ],
+  ] as const
+  for (const [name, value, valid, what] of numbers) {
+    if (value !== undefined && !valid) throw new InvalidOptionsError(`${name} must be ${what}, got ${String(value)}`)
+  }
+  // A step of yours named as one of the model's would replace it silently, and the model's checks would then lie.
+  const clashing = Object.keys(options.appSteps ?? {}).filter((step) => modelSteps.has(step))
+  if (clashing.length > 0) {
+    throw new InvalidOptionsError(
+      `appSteps: ${clashing.map((step) => JSON.stringify(step)).join(', ')} is a step of the model; name yours apart (e.g. "app.…")`,
+    )
+  }
+  // A misspelt name would otherwise leave a run of nothing (include) or keep the step (exclude).
+  for (const option of ['include', 'exclude'] as const) {
+    const unknown = (options[option] ?? []).filter((step) => !steps.includes(step))
+    if (unknown.length > 0) {
+      throw new InvalidOptionsError(
+        `${option}: no such step ${unknown.map((step) => JSON.stringify(step)).join(', ')} (a step of the model or of appSteps)`,
+      )
+    }
+  }
+  for (const step of steps) {
     const move = STEP_MOVES[step as keyof typeof STEP_MOVES]
     if (options.include !== undefined && !options.include.includes(step)) leftOut.push({ step, reason: 'not included' })
     else if (options.exclude?.includes(step)) leftOut.push({ step, reason: 'excluded' })
@@ -413,6 +453,7 @@ function report(input: {
       transitions: new Set(coverage.transitions),
       reasons: new Map(missed.map((m) => [m.key, m.reason])),
       summary: lines[0] ?? '',
+      leftOut: leftOut.filter((l) => l.reason !== 'not included'),
     },
   }
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import type { BackendFailure } from '../AuthBackend.js'
+import { InvalidOptionsError } from '../../errors.js'
+import { BACKEND_FAILURES, type BackendFailure } from '../AuthBackend.js'
 
 /** Options of {@link createFaultProxy}. */
 export interface FaultProxyOptions {
@@ -52,6 +53,8 @@ export async function createFaultProxy(options: FaultProxyOptions): Promise<Faul
   const faults: ProxyFault[] = []
   const log: string[] = []
   const sockets = new Set<Socket>()
+  // Pending `{ delay }` faults: close() ends them, or their timers would keep the process alive.
+  const delays = new Set<() => void>()
   let requests = 0
   let unreachable: Error | null = null
 
@@ -115,7 +118,18 @@ export async function createFaultProxy(options: FaultProxyOptions): Promise<Faul
       return answer(res, 502, { error: 'bad_gateway', error_description: 'fault proxy: target unreachable' })
     }
     if (fault === 'commitThenLose') return req.socket.destroy()
-    if (typeof fault === 'object') await new Promise((resolve) => setTimeout(resolve, fault.delay))
+    if (typeof fault === 'object') {
+      await new Promise<void>((resolve) => {
+        const end = () => {
+          clearTimeout(timer)
+          delays.delete(end)
+          resolve()
+        }
+        const timer = setTimeout(end, fault.delay)
+        delays.add(end)
+      })
+      if (req.socket.destroyed) return
+    }
     const headers = { ...upstream.headers }
     delete headers['transfer-encoding']
     delete headers.connection
@@ -147,6 +161,15 @@ export async function createFaultProxy(options: FaultProxyOptions): Promise<Faul
     },
     log,
     failNext(count, fault) {
+      // An unknown kind would pass requests through unharmed while the log says it failed them.
+      const known =
+        typeof fault === 'string'
+          ? BACKEND_FAILURES.includes(fault)
+          : typeof fault === 'object' && fault !== null && Number.isFinite(fault.delay) && fault.delay >= 0
+      if (!known) throw new InvalidOptionsError(`failNext: no such fault ${JSON.stringify(fault)}`)
+      if (!Number.isSafeInteger(count) || count < 0) {
+        throw new InvalidOptionsError(`failNext: count must be an integer ≥ 0, got ${String(count)}`)
+      }
       for (let i = 0; i < count; i++) faults.push(fault)
     },
     check() {
@@ -158,6 +181,7 @@ export async function createFaultProxy(options: FaultProxyOptions): Promise<Faul
       return new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()))
         for (const socket of sockets) socket.destroy()
+        for (const end of delays) end()
       })
     },
   }

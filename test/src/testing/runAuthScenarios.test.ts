@@ -8,6 +8,7 @@ import {
   ScenarioFailure,
   type FakeClock,
 } from 'authchart/testing'
+import { InvalidOptionsError } from 'authchart'
 import { describe, expect, it } from 'vitest'
 
 describe('runAuthScenarios on the fake backend', () => {
@@ -42,6 +43,8 @@ describe('runAuthScenarios on the fake backend', () => {
     const html = coverageReportHtml(report.coverage)
     expect(html).toContain('maxScenarios (40) was reached')
     expect(html).toContain(report.transitions.missed[0]?.key)
+    // A run cut short still says which steps it left out, and why.
+    expect(html).toContain('<code>server.losesStore</code>: the backend control has no loseStore()')
   }, 60_000)
 
   it('include and exclude choose steps by name; the plan is the same for the same seed', () => {
@@ -54,6 +57,24 @@ describe('runAuthScenarios on the fake backend', () => {
     const without = planAuthScenarios({ exclude: ['network.drops'], maxScenarios: 200 })
     expect(without).toHaveLength(200)
     expect(without.some((s) => s.steps.includes('network.drops'))).toBe(false)
+  })
+
+  it('a misspelt step in include or exclude, or a bad number, is an InvalidOptionsError, not a run of nothing', async () => {
+    expect(() => planAuthScenarios({ include: ['tabA.signin'] })).toThrow(InvalidOptionsError)
+    expect(() => planAuthScenarios({ include: ['tabA.signin'] })).toThrow('include: no such step "tabA.signin"')
+    await expect(runAuthScenarios({ exclude: ['network.drop'] })).rejects.toThrow(
+      'exclude: no such step "network.drop"',
+    )
+    expect(() => planAuthScenarios({ maxScenarios: -1 })).toThrow('maxScenarios must be an integer ≥ 0, got -1')
+    expect(() => planAuthScenarios({ seed: 1.5 })).toThrow(InvalidOptionsError)
+    await expect(runAuthScenarios({ timeBudgetMs: Number.NaN })).rejects.toThrow(
+      'timeBudgetMs must be a number of ms > 0',
+    )
+    const clash = { 'tabA.signIn': { run: () => {} } }
+    expect(() => planAuthScenarios({ appSteps: clash })).toThrow('appSteps: "tabA.signIn" is a step of the model')
+    // Your own steps are steps too.
+    const appSteps = { 'app.opensSettings': { in: ['fresh' as const], run: () => {} } }
+    expect(planAuthScenarios({ exclude: ['app.opensSettings'], appSteps, maxScenarios: 1 })).toHaveLength(1)
   })
 
   it('runs your steps and your checks after every step', async () => {

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { InvalidOptionsError } from 'authchart'
 import { createRestAdapter } from 'authchart/rest'
 import { runAuthScenarios } from 'authchart/testing'
 import { createFaultProxy } from 'authchart/testing/node'
@@ -87,6 +88,34 @@ describe('createFaultProxy', () => {
     await proxy.close()
     expect(await hanging).toBe('cut')
     await expect(fetch(`${proxy.url}/after`)).rejects.toThrow(TypeError)
+  })
+
+  it('refuses a fault it does not know, rather than pass the request through', async () => {
+    const proxy = await createFaultProxy({ target: targetUrl })
+    try {
+      expect(() => proxy.failNext(1, '500' as never)).toThrow(InvalidOptionsError)
+      expect(() => proxy.failNext(1, { delay: Number.NaN })).toThrow('failNext: no such fault')
+      expect(() => proxy.failNext(-1, '5xx')).toThrow('failNext: count must be an integer ≥ 0, got -1')
+      expect(proxy.log).toEqual([])
+    } finally {
+      await proxy.close()
+    }
+  })
+
+  it('closes with a delayed answer pending, and leaves no timer behind to hold the process', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length
+    const before = timers()
+    const proxy = await createFaultProxy({ target: targetUrl })
+    proxy.failNext(1, { delay: 60_000 })
+    const delayed = fetch(`${proxy.url}/slow`).then(
+      () => 'answered',
+      () => 'cut',
+    )
+    await vi.waitFor(() => expect(proxy.log).toHaveLength(1))
+    await proxy.close()
+    expect(await delayed).toBe('cut')
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(timers()).toBeLessThanOrEqual(before)
   })
 })
 
