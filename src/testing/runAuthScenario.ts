@@ -1,5 +1,6 @@
 import { getInitialSnapshot, getNextSnapshot } from 'xstate'
 import type { AuthClient } from '../AuthClient.js'
+import { InvalidOptionsError } from '../errors.js'
 import { type AuthEnvironmentEvent, AUTH_ENVIRONMENT_EVENTS, authEnvironmentModel } from './authEnvironmentModel.js'
 import { type AuthScenarioOptions, type AuthWorld, createAuthWorld, ScenarioFailure } from './createAuthWorld.js'
 import type { FakeClock } from './createFakeClock.js'
@@ -47,6 +48,20 @@ export interface AuthScenarioRunOptions<Credentials = FakeCredentials> extends A
   checks?: ReadonlyArray<AuthCheck<Credentials>>
   /** Your steps, by name; the model takes each as a step that keeps tab A's session as it was. */
   appSteps?: Readonly<Record<string, AuthUserStep<Credentials>>>
+  /**
+   * Wall time one step may take, your control's moves, steps and checks included, before the
+   * scenario fails naming it (a backend that never answers, a control that hangs). Default 15 000.
+   */
+  stepTimeoutMs?: number
+}
+
+// Real time, not the scenario's fake clock: what hangs is a real server, process or control.
+function withinWallTime(work: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`did not finish within stepTimeoutMs (${ms} ms of wall time)`)), ms)
+  })
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
 }
 
 /** A readable name for a path: its steps joined by arrows. */
@@ -82,6 +97,9 @@ export async function runAuthScenario<Credentials = FakeCredentials>(
   options: AuthScenarioRunOptions<Credentials> = {},
 ): Promise<void> {
   const seed = options.seed ?? 1
+  const stepTimeoutMs = options.stepTimeoutMs ?? 15_000
+  if (!(Number.isFinite(stepTimeoutMs) && stepTimeoutMs > 0))
+    throw new InvalidOptionsError(`stepTimeoutMs must be a number of ms > 0, got ${String(options.stepTimeoutMs)}`)
   const world = createAuthWorld(options) as unknown as AuthWorld
   let model = getInitialSnapshot(authEnvironmentModel)
   const where = (index: number, type: string) =>
@@ -97,7 +115,7 @@ export async function runAuthScenario<Credentials = FakeCredentials>(
       if (modelSteps.has(event.type))
         model = getNextSnapshot(authEnvironmentModel, model, event as AuthEnvironmentEvent)
       else if (userStep === undefined) throw new ScenarioFailure(`${where(index, event.type)}: no such step`)
-      try {
+      const step = async () => {
         if (userStep !== undefined) await userStep.run(viewOf(world, event.type, index + 1, String(model.value), seed))
         else await executors[event.type as AuthEnvironmentEvent['type']](world, expectSuccess)
         await world.start()
@@ -108,6 +126,9 @@ export async function runAuthScenario<Credentials = FakeCredentials>(
           const problem = await check(viewOf(world, event.type, index + 1, String(model.value), seed))
           if (typeof problem === 'string') world.violate(`your check: ${problem}`)
         }
+      }
+      try {
+        await withinWallTime(step(), stepTimeoutMs)
       } catch (error) {
         if (error instanceof ScenarioFailure) throw error
         const message = error instanceof Error ? error.message : String(error)

@@ -118,7 +118,7 @@ const TOKENLESS_STEPS = new Set<string>([
 export function selectSteps<Credentials>(
   options: Pick<
     AuthScenariosOptions<Credentials>,
-    'include' | 'exclude' | 'appSteps' | 'seed' | 'maxScenarios' | 'timeBudgetMs'
+    'include' | 'exclude' | 'appSteps' | 'seed' | 'maxScenarios' | 'timeBudgetMs' | 'stepTimeoutMs'
   >,
   backend: Pick<AuthBackend<unknown>, 'control'> & { adapter?: AuthBackend<unknown>['adapter'] },
 ) {
@@ -139,6 +139,12 @@ export function selectSteps<Credentials>(
       'timeBudgetMs',
       options.timeBudgetMs,
       Number.isFinite(options.timeBudgetMs) && options.timeBudgetMs! > 0,
+      'a number of ms > 0',
+    ],
+    [
+      'stepTimeoutMs',
+      options.stepTimeoutMs,
+      Number.isFinite(options.stepTimeoutMs) && options.stepTimeoutMs! > 0,
       'a number of ms > 0',
     ],
   ] as const

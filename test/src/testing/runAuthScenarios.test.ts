@@ -144,6 +144,33 @@ describe('a failing run', () => {
     await expect(run).rejects.toThrow(/step 2 \(server\.restarts\)[\s\S]*seed \d+[\s\S]*threw: kill: no such process/)
   })
 
+  it('a control that never answers fails its step after stepTimeoutMs of wall time, within the budget', async () => {
+    const started = Date.now()
+    const run = runAuthScenarios({
+      include: ['tabA.signIn', 'server.restarts'],
+      stepTimeoutMs: 300,
+      timeBudgetMs: 3_000,
+      backend: ({ clock }) => ({
+        ...createFakeBackend({ clock }),
+        control: { restart: () => new Promise<void>(() => {}) },
+      }),
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    )
+    const failure = await run
+    expect(failure).toBeInstanceOf(ScenarioFailure)
+    expect((failure as ScenarioFailure).message).toMatch(
+      /step 2 \(server\.restarts\)[\s\S]*seed \d+[\s\S]*threw: did not finish within stepTimeoutMs \(300 ms of wall time\)/,
+    )
+    expect((failure as ScenarioFailure).steps).toEqual(['tabA.signIn', 'server.restarts'])
+    // Shrinking replays the hang too; the whole run still ends near its budget, not never.
+    expect(Date.now() - started).toBeLessThan(10_000)
+    await expect(runAuthScenarios({ stepTimeoutMs: Number.NaN })).rejects.toThrow(
+      'stepTimeoutMs must be a number of ms > 0, got NaN',
+    )
+  }, 30_000)
+
   it('a step of yours that throws names the step and the seed', async () => {
     const run = runAuthScenarios({
       include: ['tabA.signIn', 'app.crashes'],
