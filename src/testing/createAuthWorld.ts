@@ -2,6 +2,7 @@ import type { AuthAdapter } from '../AuthAdapter.js'
 import type { AuthClientOptions } from '../AuthClientOptions.js'
 import type { AuthSnapshot } from '../AuthSnapshot.js'
 import type { AuthClient } from '../AuthClient.js'
+import { createCallGate } from './createCallGate.js'
 import { createAuthClient } from '../createAuthClient.js'
 import type { AuthError, Classification } from '../errors.js'
 import { decodeClaims } from '../parseSession.js'
@@ -189,56 +190,15 @@ export function createAuthWorld<Credentials = FakeCredentials>(options: AuthScen
   let refreshInFlight = 0
 
   // The gate: calls of a held operation wait here, before reaching the backend, until released.
-  const held = new Set<GatedOperation>()
-  const gates: Record<GatedOperation, Array<(outcome: GateOutcome) => void>> = {
-    signIn: [],
-    refresh: [],
-    validate: [],
-    signOut: [],
-  }
-  const passGate = (op: GatedOperation, signal: AbortSignal) =>
-    new Promise<GateOutcome>((resolve, reject) => {
-      if (signal.aborted) {
-        reject(signal.reason)
-        return
-      }
-      const pass = (outcome: GateOutcome) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(outcome)
-      }
-      const onAbort = () => {
-        const queue = gates[op]
-        queue.splice(queue.indexOf(pass), 1)
-        reject(signal.reason)
-      }
-      gates[op].push(pass)
-      signal.addEventListener('abort', onAbort, { once: true })
-    })
-  const gate = {
-    /** From now on, calls of `op` wait at the gate. */
-    hold(op: GatedOperation) {
-      held.add(op)
-    },
-    /** Lets the waiting calls of `op` go on, to the backend or failing with `outcome`; returns how many. */
-    release(op: GatedOperation, outcome?: GateOutcome) {
-      const passing = gates[op].splice(0)
-      for (const pass of passing) pass(outcome)
-      return passing.length
-    },
-    /** Opens the gate of `op` for good. */
-    resume(op: GatedOperation) {
-      held.delete(op)
-      for (const pass of gates[op].splice(0)) pass(undefined)
-    },
-    waiting: (op: GatedOperation) => gates[op].length,
-  }
+  const calls = createCallGate<GatedOperation, Exclude<GateOutcome, undefined>>()
+  const gate = { hold: calls.hold, release: calls.release, resume: calls.resume, waiting: calls.waiting }
   gate.hold('refresh')
 
   const offline = (op: string) => new ScriptedFailure('transient', `${op}: the network is unreachable`)
   // Every call: the network first, then the gate, then the backend (its real I/O tracked).
   const call = async <T>(op: GatedOperation, signal: AbortSignal, run: () => Promise<T>): Promise<T> => {
     if (net.down) throw offline(op)
-    const outcome = held.has(op) ? await passGate(op, signal) : undefined
+    const outcome = calls.isHeld(op) ? await calls.pass(op, signal) : undefined
     if (outcome !== undefined) throw new ScriptedFailure(outcome, `${op}: ${outcome} (scripted by the scenario)`)
     if (net.down) throw offline(op)
     const io = run()

@@ -2,6 +2,7 @@ import type { RejectionReason } from '../errors.js'
 import * as z from 'zod/mini'
 import type { AuthAdapter } from '../AuthAdapter.js'
 import type { Clock } from '../Clock.js'
+import { createCallGate } from './createCallGate.js'
 import { InvalidOptionsError } from '../errors.js'
 import type { Session, SessionInput } from '../Session.js'
 
@@ -141,32 +142,9 @@ export function createFakeAdapter(options: FakeAdapterOptions = {}): FakeAdapter
   const tokenFamily = new Map<string, string>()
   let serial = 0
   let inFlight = 0
-  const held = new Set<FakeOperation>()
-  const gates: Record<FakeOperation, Array<(outcome: FakeOutcome | undefined) => void>> = {
-    signIn: [],
-    refresh: [],
-    validate: [],
-    signOut: [],
-  }
-  // Resolves with the outcome the call was released with (undefined: its own queued one).
-  const passGate = (op: FakeOperation, signal: AbortSignal) =>
-    new Promise<FakeOutcome | undefined>((resolve, reject) => {
-      if (signal.aborted) {
-        reject(signal.reason)
-        return
-      }
-      const pass = (outcome: FakeOutcome | undefined) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(outcome)
-      }
-      const onAbort = () => {
-        const queue = gates[op]
-        queue.splice(queue.indexOf(pass), 1)
-        reject(signal.reason)
-      }
-      gates[op].push(pass)
-      signal.addEventListener('abort', onAbort, { once: true })
-    })
+  // Calls of a held operation wait here; each resolves with the outcome it is released with
+  // (undefined: its own queued one).
+  const gate = createCallGate<FakeOperation, FakeOutcome>()
 
   const latencyOf = (op: FakeOperation) =>
     typeof options.latency === 'number' ? options.latency : (options.latency?.[op] ?? 0)
@@ -205,7 +183,7 @@ export function createFakeAdapter(options: FakeAdapterOptions = {}): FakeAdapter
     inFlight += 1
     let outcome: FakeOutcome
     try {
-      const forced = held.has(op) ? await passGate(op, signal) : undefined
+      const forced = gate.isHeld(op) ? await gate.pass(op, signal) : undefined
       outcome = forced ?? queues[op].shift() ?? 'ok'
       await abortable(clock, latencyOf(op), signal)
     } finally {
@@ -238,19 +216,10 @@ export function createFakeAdapter(options: FakeAdapterOptions = {}): FakeAdapter
       families.clear()
       tokenFamily.clear()
     },
-    hold(op) {
-      held.add(op)
-    },
-    release(op, outcome) {
-      const passing = gates[op].splice(0)
-      for (const pass of passing) pass(outcome)
-      return passing.length
-    },
-    resume(op) {
-      held.delete(op)
-      for (const pass of gates[op].splice(0)) pass(undefined)
-    },
-    waiting: (op) => gates[op].length,
+    hold: gate.hold,
+    release: gate.release,
+    resume: gate.resume,
+    waiting: gate.waiting,
     signIn(credentials, { signal, now }) {
       return run('signIn', signal, (outcome) => {
         if (typeof outcome === 'object' && 'response' in outcome) return outcome.response as SessionInput

@@ -4,7 +4,7 @@ import { InvalidOptionsError } from '../errors.js'
 import { AUTH_ENVIRONMENT_EVENTS, type AuthEnvironmentEvent, authEnvironmentModel } from './authEnvironmentModel.js'
 import type { AuthBackend } from './AuthBackend.js'
 import { chartStates, chartTransitions } from './chartTransitions.js'
-import { ScenarioFailure } from './createAuthWorld.js'
+import { ScenarioFailure, seededRandom } from './createAuthWorld.js'
 import { createFakeBackend } from './createFakeBackend.js'
 import { createFakeClock } from './createFakeClock.js'
 import type { FakeCredentials } from './createFakeAdapter.js'
@@ -68,17 +68,6 @@ function hashSeed(seed: number, index: number): number {
   let h = (seed ^ 0x9e3779b9) >>> 0
   h = Math.imul(h ^ (index + 0x85ebca6b), 0xc2b2ae35) >>> 0
   return (h ^ (h >>> 16)) >>> 0
-}
-
-function rng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
 }
 
 // The model edges a path takes, and whether the model accepts it at all.
@@ -266,7 +255,7 @@ export function planAuthScenarios<Credentials = FakeCredentials>(
 ): Array<{ steps: string[]; seed: number }> {
   const seed = options.seed ?? 1
   const { allowed } = selectSteps(options, backendOf(options))
-  const plan = orderCandidates(candidatesOf(options, allowed), rng(seed))
+  const plan = orderCandidates(candidatesOf(options, allowed), seededRandom(seed))
   return plan.slice(0, options.maxScenarios ?? plan.length).map((c, i) => ({ steps: c.steps, seed: hashSeed(seed, i) }))
 }
 
@@ -321,7 +310,7 @@ export async function runAuthScenarios<Credentials = FakeCredentials>(
   const seed = options.seed ?? 1
   const budget = options.timeBudgetMs ?? 45_000
   const machine = options.machine ?? authMachine
-  const random = rng(seed)
+  const random = seededRandom(seed)
   const { allowed, leftOut } = selectSteps(options, backendOf(options))
   const candidates = candidatesOf(options, allowed)
   const available = candidates.length
