@@ -69,12 +69,12 @@ const writeRecord = (idb: IDBFactory, value: unknown) => withStore(idb, 'readwri
 
 /**
  * Turns the event loop and the fake clock until `done()` holds. IndexedDB answers on macrotasks
- * and `crypto.subtle` on the thread pool, so the bound is on wall time (2 s, far above the few
- * milliseconds this takes), not on a count of turns. The fake clock moves 1 ms per turn, at most
+ * and `crypto.subtle` on the thread pool, so the bound is on wall time (far above the few
+ * milliseconds this takes alone; 4 s under the mutation run's load), not on a count of turns. The fake clock moves 1 ms per turn, at most
  * 1 s in all: enough for the chart's short waits, far from its request timeout.
  */
 async function until(clock: FakeClock, done: () => boolean, what: string) {
-  const deadline = Date.now() + 2_000
+  const deadline = Date.now() + 4_000
   const start = clock.now()
   while (!done() && Date.now() < deadline) {
     await new Promise((resolve) => setImmediate(resolve))
