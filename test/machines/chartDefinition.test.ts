@@ -1,0 +1,34 @@
+// The chart's definition loads. This file imports the chart only inside its test: a definition
+// that throws while its module loads (a state target naming no state, a compound state without
+// its initial state) then fails this test, where every suite that imports the chart at the top
+// would only fail to load, which a mutation run does not count as a failing test.
+import { describe, expect, it } from 'vitest'
+
+describe('the chart definition', () => {
+  it('loads, with its id, its initial states and the states its transitions name', async () => {
+    const { authMachine } = await import('authchart')
+    expect(authMachine.id).toBe('auth')
+    expect(authMachine.root.initial.target.map((node) => node.key)).toEqual(['restoring'])
+    const refreshing = authMachine.getStateNodeById('auth.refreshing')
+    expect(refreshing.initial.target.map((node) => node.key)).toEqual(['starting'])
+    expect(Object.keys(refreshing.states)).toEqual([
+      'starting',
+      'requesting',
+      'routing',
+      'afterFailure',
+      'backingOff',
+      'awaitingClaims',
+    ])
+    expect(Object.keys(authMachine.root.states)).toEqual([
+      'restoring',
+      'checkingRestored',
+      'validating',
+      'authenticated',
+      'refreshing',
+      'expired',
+      'unauthenticated',
+      'signingIn',
+      'signingOut',
+    ])
+  })
+})
