@@ -87,6 +87,7 @@ export const authMachine = authSetup.createMachine({
             actions: [
               assign({
                 session: ({ event }) => event.output.session,
+                // Stryker disable next-line OptionalChaining: equivalent, this branch runs only when the guard above found a session
                 user: ({ event }) => event.output.session?.user ?? null,
                 refreshTokenAt: ({ event }) => event.output.refreshTokenAt,
                 error: ({ event }) => event.output.error,
