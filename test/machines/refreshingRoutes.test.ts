@@ -7,11 +7,12 @@ import {
   AuthError,
   ClaimsTimeoutError,
   type Claims,
+  InvalidOptionsError,
   RequestTimeoutError,
   SessionExpiredError,
 } from 'authchart'
 import { describe, expect, it } from 'vitest'
-import { authenticatedChart, RETRY, sessionAt, sessionOutput } from '../fixtures/chartHarness.js'
+import { authenticatedChart, MARGIN, RETRY, sessionAt, sessionOutput } from '../fixtures/chartHarness.js'
 
 const HOUR = 3_600_000
 const never = () => false
@@ -46,6 +47,79 @@ describe('the chart starting a refresh', () => {
     expect(chart.context().attempt).toBe(1)
     // the first backoff: 1 s with equal jitter at 0.5; a second attempt would wait 1.5 s
     expect(chart.context().retryAt - chart.clock.now()).toBe(750)
+  })
+})
+
+describe('the chart deciding whether to refresh', () => {
+  it('a session is due exactly at its margin before expiry, not a millisecond earlier', async () => {
+    const chart = await authenticatedChart()
+    chart.clock.jump(HOUR - MARGIN - 1)
+    chart.send({ type: 'session.check' })
+    expect(chart.state()).toBe('authenticated')
+    chart.clock.jump(1)
+    chart.send({ type: 'session.check' })
+    expect(chart.state()).toBe('refreshing.requesting')
+  })
+
+  it('a due session without a refresh token ends as expired (no_refresh_token) with no request, failing its callers', async () => {
+    const chart = await authenticatedChart({ session: (now) => sessionAt(now, { refreshToken: undefined }) })
+    chart.clock.jump(HOUR - MARGIN)
+    chart.send({ type: 'session.refresh', id: 1, force: false, timeoutMs: 60_000 })
+    expect(chart.state()).toBe('expired')
+    expect((chart.context().error as SessionExpiredError).reason).toBe('no_refresh_token')
+    const settled = chart.emittedOf<Settled>('refresh.settled')
+    expect(settled.map((s) => s.id)).toEqual([1])
+    expect(settled[0]?.error).toBe(chart.context().error)
+    expect(chart.calls.refreshSession).toHaveLength(0)
+  })
+
+  it('refresh() of a good session without a refresh token fails, and the session stays', async () => {
+    const chart = await authenticatedChart({ session: (now) => sessionAt(now, { refreshToken: undefined }) })
+    chart.send({ type: 'session.refresh', id: 1, force: true, timeoutMs: 60_000 })
+    expect(chart.state()).toBe('authenticated')
+    const settled = chart.emittedOf<Settled>('refresh.settled')
+    expect(settled.map((s) => s.id)).toEqual([1])
+    expect(settled[0]?.error).toBeInstanceOf(InvalidOptionsError)
+    expect(chart.context().session).toBe(chart.session)
+    expect(chart.calls.refreshSession).toHaveLength(0)
+  })
+
+  it('refresh() before the backoff of a failed request has run out waits for it', async () => {
+    const chart = await authenticatedChart()
+    chart.send({ type: 'session.refresh', id: 1, force: true, timeoutMs: 60_000 })
+    await chart.fail('refreshSession', new AuthError('blip'))
+    expect(chart.state()).toBe('authenticated')
+    chart.send({ type: 'session.refresh', id: 2, force: true, timeoutMs: 60_000 })
+    expect(chart.state()).toBe('refreshing.backingOff')
+    expect(chart.calls.refreshSession).toHaveLength(1)
+    await chart.clock.advance(750)
+    expect(chart.calls.refreshSession).toHaveLength(2)
+  })
+
+  it('a new token that is already due backs off as a failure instead of refreshing again at once', async () => {
+    const chart = await authenticatedChart()
+    chart.send({ type: 'session.refresh', id: 1, force: false, timeoutMs: 60_000 })
+    // answered, but with a token that expires inside the margin (a device clock far ahead)
+    const due = { ...sessionAt(chart.clock.now() - HOUR + 30_000), accessToken: 'at-due' }
+    await chart.answer('refreshSession', sessionOutput(due))
+    expect(chart.state()).toBe('refreshing.backingOff')
+    const error = chart.context().error
+    expect(error?.message).toBe('the new token is already due for refresh; is the device clock or expiresAt wrong?')
+    expect(chart.emittedOf('error')).toEqual([{ type: 'error', error }])
+    expect(chart.context().attempt).toBe(1)
+    expect(chart.calls.refreshSession).toHaveLength(1)
+  })
+
+  it('each failed retry doubles the backoff', async () => {
+    const chart = await authenticatedChart()
+    chart.clock.jump(HOUR - 30_000)
+    chart.send({ type: 'session.check' })
+    await chart.fail('refreshSession', new AuthError('blip'))
+    expect(chart.context().retryAt - chart.clock.now()).toBe(750)
+    await chart.clock.advance(750)
+    await chart.fail('refreshSession', new AuthError('blip'))
+    // 2 s with equal jitter at 0.5
+    expect(chart.context().retryAt - chart.clock.now()).toBe(1_500)
   })
 })
 

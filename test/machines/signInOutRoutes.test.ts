@@ -96,6 +96,65 @@ describe('the chart signing in and out', () => {
   })
 })
 
+describe('the chart when a sign-in or sign-out overlaps or fails', () => {
+  it('a second sign-in cancels the first, which settles with its own error', async () => {
+    const chart = await signedOutChart()
+    chart.send({ type: 'auth.signIn', id: 1, credentials: {} })
+    chart.send({ type: 'auth.signIn', id: 2, credentials: {} })
+    const settled = chart.emittedOf<{ id: number; error: AuthError | null }>('signIn.settled')
+    expect(settled.map((s) => s.id)).toEqual([1])
+    expect(settled[0]?.error?.message).toBe('sign-in was cancelled by a newer call')
+    expect(chart.context().signInId).toBe(2)
+  })
+
+  it('a sign-out ends the refresh() calls waiting on the session', async () => {
+    const chart = await authenticatedChart()
+    chart.send({ type: 'session.refresh', id: 1, force: true, timeoutMs: 30_000 })
+    chart.send({ type: 'auth.signOut' })
+    const settled = chart.emittedOf<{ id: number; error: AuthError | null }>('refresh.settled')
+    expect(settled.map((s) => s.id)).toEqual([1])
+    expect(settled[0]?.error).toBeInstanceOf(NotAuthenticatedError)
+    expect(chart.context().waiters).toEqual([])
+  })
+
+  it('a failed sign-in while signed in keeps the session, and settles the call with the failure', async () => {
+    const chart = await authenticatedChart()
+    chart.send({ type: 'auth.signIn', id: 3, credentials: {} })
+    const failure = new AuthError('wrong password')
+    await chart.fail('signInWithCredentials', failure)
+    expect(chart.state()).toBe('authenticated')
+    expect(chart.context().session).toBe(chart.session)
+    expect(chart.context().error).toBe(failure)
+    expect(chart.emittedOf('signIn.settled')).toEqual([
+      { type: 'signIn.settled', id: 3, error: failure, session: chart.session },
+    ])
+    expect(chart.emittedOf('error')).toEqual([{ type: 'error', error: failure }])
+  })
+
+  it('a failed sign-in while signed out stays signed out, and settles the call with the failure', async () => {
+    const chart = await signedOutChart()
+    chart.send({ type: 'auth.signIn', id: 4, credentials: {} })
+    const failure = new AuthError('wrong password')
+    await chart.fail('signInWithCredentials', failure)
+    expect(chart.state()).toBe('unauthenticated')
+    expect(chart.context().error).toBe(failure)
+    expect(chart.emittedOf('signIn.settled')).toEqual([
+      { type: 'signIn.settled', id: 4, error: failure, session: null },
+    ])
+  })
+
+  it('a failed sign-out still ends signed out, with the failure reported and the ended session dropped', async () => {
+    const chart = await authenticatedChart()
+    chart.send({ type: 'auth.signOut' })
+    const failure = new AuthError('the server did not answer the sign-out')
+    await chart.fail('signOutSession', failure)
+    expect(chart.state()).toBe('unauthenticated')
+    expect(chart.context().error).toBe(failure)
+    expect(chart.context().endedSession).toBeNull()
+    expect(chart.emittedOf('error')).toEqual([{ type: 'error', error: failure }])
+  })
+})
+
 describe('the chart hearing that another tab or the SDK signed out', () => {
   it('ends the session and the refresh() calls waiting on it, clears the error, and leaves the store to that tab', async () => {
     const chart = await authenticatedChart()
