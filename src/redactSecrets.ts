@@ -43,6 +43,7 @@ export function sessionSecrets(
   ...sessions: Array<{ accessToken: string; refreshToken?: string | undefined; idToken?: string | undefined } | null>
 ): string[] {
   return sessions.flatMap((session) =>
+    // Stryker disable next-line StringLiteral: equivalent, a secret shorter than 8 characters is never looked for; a seeded "Stryker was here!" is text no error holds
     session === null ? [] : [session.accessToken, session.refreshToken ?? '', session.idToken ?? ''],
   )
 }
