@@ -5,6 +5,7 @@ import {
   createMemoryStorage,
   InvalidOptionsError,
   NotAuthenticatedError,
+  parseSession,
   RequestTimeoutError,
   type SessionStorage,
 } from 'authchart'
@@ -158,6 +159,48 @@ describe('a session without a refresh token', () => {
     await clock.advance(HOUR - MINUTE / 2)
     expect(auth.getSnapshot().status).toBe('expired')
     expect(auth.getSnapshot().error).toMatchObject({ reason: 'no_refresh_token', tokenAge: null })
+  })
+})
+
+describe('a refused refresh() call', () => {
+  it('is forgotten: once the SDK brings a session with a refresh token, the due refresh goes out unforced', async () => {
+    const clock = createFakeClock()
+    const fake = createFakeAdapter({ clock })
+    const forced: boolean[] = []
+    const adapter: AuthAdapter<FakeCredentials> = {
+      ...fake,
+      name: 'no-refresh-token-at-first',
+      signIn: async (c, ctx) => ({ ...(await fake.signIn(c, ctx)), refreshToken: undefined }),
+      refresh: async (session, ctx) => {
+        forced.push(ctx.force)
+        return fake.refresh(session, ctx)
+      },
+    }
+    const auth = createAuthClient({ adapter, clock, storage: createMemoryStorage() }).start()
+    await clock.flush()
+    const signIn = settle(auth.signIn(credentials))
+    await clock.flush()
+    fulfilled(signIn)
+    const refused = settle(auth.refresh({ force: true }))
+    await flushMicrotasks()
+    expect(rejected(refused)).toBeInstanceOf(InvalidOptionsError)
+    clock.jump(1_000) // a later token
+    const fromSdk = parseSession(
+      await fake.signIn(credentials, { signal: new AbortController().signal, now: () => clock.now() }),
+      'SDK session',
+    )
+    expect(fromSdk.refreshToken).toBeDefined()
+    chartActor(auth).send({
+      type: 'tab.sessionChanged',
+      session: fromSdk,
+      refreshTokenAt: clock.now(),
+      origin: 'adapter',
+    })
+    await clock.flush()
+    expect(auth.getSnapshot().session?.refreshable).toBe(true)
+    await clock.advance(HOUR - MINUTE)
+    expect(forced).toEqual([false])
+    expect(auth.getSnapshot().status).toBe('authenticated')
   })
 })
 
