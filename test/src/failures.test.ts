@@ -11,6 +11,7 @@ import { createFakeAdapter, createFakeClock, createFakeTabs } from 'authchart/te
 import { describe, expect, it } from 'vitest'
 import { credentials, HOUR, MINUTE, setupClient, signedIn, createBreakableStorage } from '../fixtures/setupClient.js'
 import { heldSession } from '../fixtures/heldSession.js'
+import { rejected, settle } from '../fixtures/settle.js'
 
 describe('classified failures (I5)', () => {
   it('keeps the user authenticated through transient refresh failures while the token is valid, retrying with backoff', async () => {
@@ -96,7 +97,9 @@ describe('nothing swallowed (I3)', () => {
     await clock.flush()
     const errors: AuthError[] = []
     auth.on('error', ({ error }) => errors.push(error))
-    await expect(auth.signIn(credentials)).rejects.toBeInstanceOf(AdapterError)
+    const signIn = settle(auth.signIn(credentials))
+    await clock.flush()
+    expect(rejected(signIn)).toBeInstanceOf(AdapterError)
     expect(auth.getSnapshot().status).toBe('unauthenticated')
     expect(auth.getSnapshot().error).toBeInstanceOf(AdapterError)
     expect(auth.getSnapshot().error?.kind).toBe('rejected')
