@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { InvalidOptionsError } from '../../errors.js'
-import { BACKEND_FAILURES, type BackendFailure } from '../AuthBackend.js'
+import { BACKEND_FAILURES, type BackendControl, type BackendFailure } from '../AuthBackend.js'
 
 /** Options of {@link createFaultProxy}. */
 export interface FaultProxyOptions {
@@ -40,6 +40,11 @@ export interface FaultProxy {
   check(): void
   /** Stops listening and cuts every connection (dropped requests included). */
   close(): Promise<void>
+  /**
+   * The moves of a scenario control the proxy makes: `failNext`, `network` (`setNetwork`) and
+   * `check`. Spread it into your control: `control: { ...proxy.control, restart }`.
+   */
+  readonly control: Required<Pick<BackendControl, 'failNext' | 'network' | 'check'>>
 }
 
 const describeFault = (fault: ProxyFault) => (typeof fault === 'string' ? fault : `delay ${fault.delay} ms`)
@@ -59,6 +64,7 @@ const describeFault = (fault: ProxyFault) => (typeof fault === 'string' ? fault 
  *
  * const proxy = await createFaultProxy({ target: server.url })
  * const adapter = createRestAdapter({ baseUrl: proxy.url })
+ * const control = { ...proxy.control, restart: () => server.restart() } // for runAuthScenarios
  * proxy.failNext(1, '429') // the next request gets 429 with Retry-After
  * proxy.setNetwork('down') // every request fails with a network error (a fetch TypeError)
  * proxy.setNetwork('up')
@@ -179,7 +185,7 @@ export async function createFaultProxy(options: FaultProxyOptions): Promise<Faul
   })
   const { port } = server.address() as AddressInfo
 
-  return {
+  const proxy: FaultProxy = {
     url: `http://127.0.0.1:${port}`,
     get requests() {
       return requests
@@ -229,5 +235,11 @@ export async function createFaultProxy(options: FaultProxyOptions): Promise<Faul
         for (const end of delays) end()
       })
     },
+    control: {
+      failNext: (count, failure) => proxy.failNext(count, failure),
+      network: (state) => proxy.setNetwork(state),
+      check: () => proxy.check(),
+    },
   }
+  return proxy
 }
