@@ -261,8 +261,8 @@ export function createAuthWorld<Credentials = FakeCredentials>(options: AuthScen
     async refresh(session: Session, context) {
       if (net.down && !ownsNetwork) throw offline('refresh')
       if (net.down) {
-        // Sent offline: it reaches no server (not a refresh call, I2 counts none), yet it is in
-        // flight and must not carry a rotated token.
+        // Sent offline: it reaches no server and can issue no token, so it is not counted among
+        // the refresh requests; yet it is in flight while it fails, and I2 holds for it too.
         refreshInFlight += 1
         if (refreshInFlight > 1) violate(`I2: ${refreshInFlight} refresh requests in flight at once`)
         if (session.refreshToken !== undefined && rotated.has(session.refreshToken)) {

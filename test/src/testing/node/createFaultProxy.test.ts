@@ -129,8 +129,11 @@ describe('createFaultProxy', () => {
       () => 'cut',
     )
     await vi.waitFor(() => expect(proxy.log).toHaveLength(1))
-    proxy.setNetwork('down')
+    // The scenario control's move is the same switch.
+    await proxy.control.network('down')
+    expect(proxy.network).toBe('down')
     expect(await delayed).toBe('cut')
+    expect(() => proxy.control.check()).not.toThrow()
     await proxy.close()
     await expect(fetch(`${proxy.url}/after`)).rejects.toThrow(TypeError)
   })
