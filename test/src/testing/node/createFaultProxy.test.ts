@@ -121,6 +121,24 @@ describe('createFaultProxy', () => {
     }
   })
 
+  it("offline, the REST adapter's requests fail with a network error it classifies as transient", async () => {
+    const proxy = await createFaultProxy({ target: targetUrl })
+    try {
+      const adapter = createRestAdapter({ baseUrl: proxy.url })
+      const context = { signal: new AbortController().signal, now: () => Date.now() }
+      proxy.setNetwork('down')
+      const failure = await adapter.signIn({ email: 'ada@example.com', password: 'pw' }, context).then(
+        () => null,
+        (error: unknown) => error,
+      )
+      expect(failure).toBeInstanceOf(TypeError)
+      expect(adapter.classify?.(failure)).toBe('transient')
+      expect(proxy.networkCuts).toBeGreaterThan(0)
+    } finally {
+      await proxy.close()
+    }
+  })
+
   it('going down ends a delayed answer at once, and close() still cuts everything', async () => {
     const proxy = await createFaultProxy({ target: targetUrl })
     proxy.failNext(1, { delay: 60_000 })
