@@ -53,14 +53,25 @@ async function signedInTab() {
   const page = stubPage()
   const clock = createFakeClock()
   const adapter = createFakeAdapter({ clock })
-  const auth = createAuthClient({ adapter, clock, storage: page.localStorage, random: () => 0.5 }).start()
+  // An inspector that throws once, on the next event the chart hears: its error surfaces from
+  // the `send` inside the storage-event handler.
+  let breakNext = false
+  const inspect = (inspection: { type: string }) => {
+    if (inspection.type !== '@xstate.event' || !breakNext) return
+    breakNext = false
+    throw new TypeError('the inspector broke')
+  }
+  const auth = createAuthClient({ adapter, clock, storage: page.localStorage, random: () => 0.5, inspect }).start()
   const errors: unknown[] = []
   auth.on('error', (event) => errors.push(event.error))
   await clock.flush()
   const signIn = settle(auth.signIn(credentials))
   await clock.flush()
   fulfilled(signIn)
-  return { page, clock, auth, errors }
+  const breakInspectorOnce = () => {
+    breakNext = true
+  }
+  return { page, clock, adapter, auth, errors, breakInspectorOnce }
 }
 
 afterEach(() => {
@@ -99,6 +110,26 @@ describe('the storage-event fallback', () => {
     await clock.flush()
     expect(errors).toHaveLength(1)
     expect(errors[0]).toBeInstanceOf(AuthError)
+    expect(auth.getSnapshot().status).toBe('authenticated')
+  })
+
+  it('an error that is not an authchart error while a stored session is taken is reported as a bad storage event', async () => {
+    const { page, clock, adapter, auth, errors, breakInspectorOnce } = await signedInTab()
+    // Another tab's later sign-in, as its store wrote it.
+    const other = createAuthClient({ adapter, clock, storage: page.localStorage, tabs: false }).start()
+    await clock.advance(60_000)
+    const signIn = settle(other.signIn(credentials))
+    await clock.flush()
+    fulfilled(signIn)
+    const written = page.items.get(KEY)!
+    other.stop()
+    breakInspectorOnce()
+    expect(() => page.fire(KEY, written)).not.toThrow()
+    await clock.flush()
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toBeInstanceOf(AuthError)
+    expect((errors[0] as Error).message).toBe('bad storage event')
+    expect((errors[0] as Error).cause).toEqual(new TypeError('the inspector broke'))
     expect(auth.getSnapshot().status).toBe('authenticated')
   })
 

@@ -66,6 +66,9 @@ function openTab() {
   const channel = createProbeChannel()
   const names: string[] = []
   const events: Array<{ type: string; origin?: unknown }> = []
+  // An inspector that throws once, on the next event the chart hears: its error surfaces from
+  // the `send` inside the tab's message handler.
+  let breakNext = false
   const auth = createAuthClient({
     adapter,
     clock,
@@ -78,12 +81,20 @@ function openTab() {
       },
     },
     inspect: (inspection) => {
-      if (inspection.type === '@xstate.event') events.push(inspection.event as { type: string; origin?: unknown })
+      if (inspection.type !== '@xstate.event') return
+      if (breakNext) {
+        breakNext = false
+        throw new TypeError('the inspector broke')
+      }
+      events.push(inspection.event as { type: string; origin?: unknown })
     },
   }).start()
   const errors: unknown[] = []
   auth.on('error', (event) => errors.push(event.error))
-  return { clock, adapter, channel, names, events, auth, errors }
+  const breakInspectorOnce = () => {
+    breakNext = true
+  }
+  return { clock, adapter, channel, names, events, auth, errors, breakInspectorOnce }
 }
 
 async function signedInTab() {
@@ -199,6 +210,18 @@ describe('tab messages', () => {
     await tab.clock.flush()
     const signOuts = tab.events.filter((event) => event.type === 'tab.signedOut')
     expect(signOuts.map((event) => event.origin)).toEqual(['tab'])
+  })
+
+  it('an error that is not an authchart error while a tab’s session is taken is reported as a bad tab message', async () => {
+    const tab = await signedInTab()
+    const message = sessionMessage(await otherTabSession(tab, 60_000))
+    tab.breakInspectorOnce()
+    expect(() => tab.channel.deliver(message)).not.toThrow()
+    await tab.clock.flush()
+    expect(tab.errors).toHaveLength(1)
+    expect(tab.errors[0]).toBeInstanceOf(AuthError)
+    expect((tab.errors[0] as Error).message).toBe('bad tab message')
+    expect((tab.errors[0] as Error).cause).toEqual(new TypeError('the inspector broke'))
   })
 
   it('a channel that fails to post is reported with its error as the cause; the sign-in still succeeds', async () => {
