@@ -123,8 +123,7 @@ describe('sign-in responses', () => {
   it('a sign-in, given no token, passes the adapter’s error text on whole (nothing to redact)', async () => {
     const clock = createFakeClock()
     const fake = createFakeAdapter({ clock })
-    // Any text works; this one is also the placeholder a broken default of `secrets` would redact.
-    const text = 'Stryker was here: the login service is down'
+    const text = 'the login service is down'
     const { auth } = clientWith(fake, clock, {
       signIn: () => Promise.reject(new Error(text)),
     })
