@@ -87,7 +87,7 @@ async function until(clock: FakeClock, done: () => boolean, what: string) {
 // loaded machine; the same SHA-256 from node:crypto answers on a microtask.
 const realCrypto = globalThis.crypto
 const inProcessCrypto = {
-  getRandomValues: <T extends ArrayBufferView | null>(array: T) => realCrypto.getRandomValues(array),
+  getRandomValues: <T extends ArrayBufferView>(array: T) => realCrypto.getRandomValues(array),
   randomUUID: () => realCrypto.randomUUID(),
   subtle: {
     digest: async (_algorithm: string, data: Uint8Array) => {
