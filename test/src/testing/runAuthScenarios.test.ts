@@ -262,6 +262,23 @@ describe('a backend control that owns the network', () => {
     ).rejects.toThrow(/step 3 \(tabA\.forceRefresh\)[\s\S]*refresh succeeded while control\.network\('down'\)/)
   })
 
+  it('a network move that throws when the scenario brings the network up names the seed, before step 1', async () => {
+    const run = runAuthScenarios({
+      backend: ({ clock }) => ({
+        ...createFakeBackend({ clock }),
+        control: {
+          network() {
+            throw new Error('the proxy is closed')
+          },
+        },
+      }),
+      maxScenarios: 3,
+    })
+    await expect(run).rejects.toThrow(
+      /before step 1 of the path[\s\S]*seed \d+[\s\S]*control\.network\('up'\) threw: the proxy is closed/,
+    )
+  })
+
   it('without a network move, the network steps are simulated and the report says so', async () => {
     const report = await runAuthScenarios({ maxScenarios: 5 })
     expect(report.network).toBe('simulated')
