@@ -44,6 +44,16 @@ describe('redacting tokens from adapter errors', () => {
     expect(withShortSecrets.message).toBe('refresh failed (transient): a deep answer')
   })
 
+  it('redacts a token at the bottom of an error nested deeper than the call stack', () => {
+    let data: Record<string, unknown> = { echoed: `refresh_token=${SECRET}` }
+    const bottom = data
+    for (let depth = 0; depth < 100_000; depth += 1) data = { inner: data }
+    const deep = Object.assign(new Error('a deep answer'), { status: 503, data })
+    const error = toAdapterError('refresh', deep, undefined, [SECRET])
+    expect(error.cause).toBe(deep)
+    expect(bottom.echoed).toBe('refresh_token=[redacted token]')
+  })
+
   it('drops a frozen transient error that holds a token, keeping its kind and its Retry-After', () => {
     const frozen = Object.freeze(
       Object.assign(new Error(`refresh with ${SECRET} failed`), { status: 503, retryAfterMs: 5_000 }),
