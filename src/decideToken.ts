@@ -17,16 +17,17 @@ interface ChartView {
 }
 
 /**
- * `getToken()`'s hot path: the held token when the chart is settled in `authenticated` and the
- * token is not due, else `null` (then {@link decideToken} says what to do). One clock read, no
+ * `getToken()`'s hot path: the held token when the running chart is settled in `authenticated`
+ * and the token is not due, else `null` (then {@link decideToken} says what to do). One clock read, no
  * allocation.
  *
  * @example
  * freshToken(actor.getSnapshot(), clock.now()) ?? 'ask decideToken'
  */
-export function freshToken(view: Omit<ChartView, 'status'>, now: number): string | null {
+export function freshToken(view: ChartView, now: number): string | null {
   const session = view.context.session
-  if (view.value !== 'authenticated' || session === null) return null
+  // A stopped client answers as decideToken says ("the auth client is stopped"), fresh token or not.
+  if (view.status !== 'active' || view.value !== 'authenticated' || session === null) return null
   return isDue(session, now, view.context.config.refreshMargin) ? null : session.accessToken
 }
 

@@ -51,6 +51,16 @@ describe('getToken in every state', () => {
     expect((error as Error).message).toBe('the auth client is stopped')
   })
 
+  it('rejects on a stopped client whose token is still fresh, as when it is due', async () => {
+    const { auth } = await signedIn()
+    auth.stop()
+    const token = settle(auth.getToken())
+    await flushMicrotasks()
+    const error = rejected(token)
+    expect(error).toBeInstanceOf(NotAuthenticatedError)
+    expect((error as Error).message).toBe('the auth client is stopped')
+  })
+
   it('called while the session is restored, waits for the restore and then rejects when nothing was stored', async () => {
     const { auth, clock } = setupClient()
     expect(auth.getSnapshot().status).toBe('restoring')
