@@ -89,6 +89,7 @@ function notListening() {
  * const state = authSetup.createStateConfig({ on: { 'session.check': { guard: 'isRefreshDue' } } })
  */
 export const authSetup = setup({
+  // Stryker disable next-line ObjectLiteral: equivalent, `types` is read by TypeScript only; XState ignores its value at run time
   types: {
     context: {} as AuthContext,
     events: {} as AuthEvent,
@@ -132,6 +133,7 @@ export const authSetup = setup({
     }),
     reportError: emit(({ context }) => ({
       type: 'error' as const,
+      // Stryker disable next-line StringLiteral: equivalent, unreachable: every transition that reports sets `context.error` first
       error: context.error ?? new AuthError('unknown failure'),
     })),
     // Every session this tab obtains (sign-in, refresh) is taken the same way: held, pushed to the
@@ -159,6 +161,7 @@ export const authSetup = setup({
       // An error (and its stack) only when someone waits: most sign-ins and sign-outs have no waiter.
       if (context.waiters.length === 0) return
       emitSettlements(enqueue, settleAll(context.waiters, new NotAuthenticatedError('the session ended')).settled, null)
+      // Stryker disable next-line ArrayDeclaration: equivalent, a seeded "Stryker was here" waiter acts as a refresh() call no one waits for, settled by the next request or failure (only a failure sets retryAt, and it settles it first)
       enqueue.assign({ waiters: [] })
     }),
     cancelSignIn: enqueueActions(({ context, enqueue }) => {
@@ -169,6 +172,7 @@ export const authSetup = setup({
         error: new NotAuthenticatedError('sign-in was cancelled by a newer call'),
         session: null,
       })
+      // Stryker disable next-line ObjectLiteral: equivalent, `auth.signIn` assigns its own id right after; after a sign-out the stale id is read only by a later cancelSignIn, whose answer to an already settled call is dropped
       enqueue.assign({ signInId: null })
     }),
     endSession: assign({ session: null, user: null, refreshTokenAt: null, attempt: 0, retryAt: 0 }),
@@ -189,7 +193,8 @@ export const authSetup = setup({
     addWaiterForNextRequest: assign({
       waiters: ({ context, event }) =>
         event.type === 'session.refresh'
-          ? [...context.waiters, { id: event.id, force: event.force, until: event.until, minGen: context.gen + 1 }]
+          ? // Stryker disable next-line ArithmeticOperator: equivalent, no request is in flight where this runs (authenticated, backingOff, awaitingClaims): the next one, gen + 1, settles the call with either bound
+            [...context.waiters, { id: event.id, force: event.force, until: event.until, minGen: context.gen + 1 }]
           : context.waiters,
     }),
     // A call joins the request in flight unless it needs a cache bypass that request lacks; then
@@ -211,6 +216,7 @@ export const authSetup = setup({
     // A transient failure sets when the next request may go out: every path that could start
     // one (the timer, a wake, `online`, another `refresh()`) waits for it.
     failTransient: enqueueActions(({ context, enqueue }) => {
+      // Stryker disable next-line StringLiteral: equivalent, unreachable: every transition into failTransient sets `context.error` first
       const error = context.error ?? new AuthError('refresh failed')
       const { settled, remaining } = settleOnTransient(context.waiters, error)
       emitSettlements(enqueue, settled, context.session)
@@ -226,12 +232,15 @@ export const authSetup = setup({
           '(refreshesWithoutToken); the session stays until it comes due',
       )
       emitSettlements(enqueue, settleAll(context.waiters, error).settled, context.session)
+      // Stryker disable next-line ArrayDeclaration: equivalent, a seeded "Stryker was here" waiter acts as a refresh() call no one waits for, settled by the next request or failure (only a failure sets retryAt, and it settles it first)
       enqueue.assign({ waiters: [] })
     }),
     // Only a refresh token (or an adapter that refreshes without one) can renew a session.
     expireWithoutRefreshToken: enqueueActions(({ context, enqueue }) => {
+      // Stryker disable next-line ObjectLiteral: equivalent, SessionExpiredError's tokenAge defaults to null
       const error = new SessionExpiredError('no_refresh_token', { tokenAge: null })
       emitSettlements(enqueue, settleAll(context.waiters, error).settled, null)
+      // Stryker disable next-line ArrayDeclaration: equivalent, a seeded "Stryker was here" waiter acts as a refresh() call no one waits for, settled by the next request or failure (only a failure sets retryAt, and it settles it first)
       enqueue.assign({ waiters: [], error })
     }),
     failSignIn: enqueueActions(({ context, event, enqueue }) => {

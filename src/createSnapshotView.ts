@@ -40,7 +40,7 @@ export function createSnapshotView(read: () => { value: unknown; context: AuthCo
     last = Object.freeze({
       status,
       session,
-      // Stryker disable next-line OptionalChaining: equivalent, `session` is null whenever `context.session` is
+      // Stryker disable next-line OptionalChaining,LogicalOperator: equivalent, `session` is null whenever `context.session` is; with `||`, a null session compares the user (null or an object, never undefined) to undefined and takes frozenCopy as `&&` does
       user: session && context.user === context.session?.user ? session.user : frozenCopy(context.user),
       claims: session?.claims ?? null,
       error: context.error,

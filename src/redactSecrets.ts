@@ -14,11 +14,15 @@ const REDACTED = '[redacted token]'
  */
 export function redactSecrets(value: unknown, secrets: readonly string[]): boolean {
   const words = secrets.filter((secret) => secret.length >= 8)
+  if (words.length === 0 || typeof value !== 'object' || value === null) return true
+  // A loop, not recursion: an adapter's error nested deeper than the call stack must not turn
+  // into a RangeError thrown from the redaction.
   const seen = new Set<object>()
-  const walk = (node: object): boolean => {
-    if (seen.has(node)) return true
+  const pending: object[] = [value]
+  let clean = true
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    if (seen.has(node)) continue
     seen.add(node)
-    let clean = true
     // `message`, `stack` and `cause` are own but not enumerable on an Error.
     const keys = node instanceof Error ? [...Object.keys(node), 'message', 'stack', 'cause'] : Object.keys(node)
     for (const key of keys) {
@@ -26,11 +30,10 @@ export function redactSecrets(value: unknown, secrets: readonly string[]): boole
       if (typeof field === 'string') {
         const redacted = words.reduce((text, word) => text.split(word).join(REDACTED), field)
         if (redacted !== field && !Reflect.set(node, key, redacted)) clean = false
-      } else if (typeof field === 'object' && field !== null && !walk(field)) clean = false
+      } else if (typeof field === 'object' && field !== null) pending.push(field)
     }
-    return clean
   }
-  return words.length === 0 || typeof value !== 'object' || value === null || walk(value)
+  return clean
 }
 
 /**
@@ -43,6 +46,7 @@ export function sessionSecrets(
   ...sessions: Array<{ accessToken: string; refreshToken?: string | undefined; idToken?: string | undefined } | null>
 ): string[] {
   return sessions.flatMap((session) =>
+    // Stryker disable next-line StringLiteral: equivalent, a secret shorter than 8 characters is never looked for; a seeded "Stryker was here!" is text no error holds
     session === null ? [] : [session.accessToken, session.refreshToken ?? '', session.idToken ?? ''],
   )
 }

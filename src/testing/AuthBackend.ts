@@ -33,6 +33,23 @@ export interface BackendControl {
   /** The next `count` answers of the auth endpoints fail as `failure` says. */
   failNext?(count: number, failure: BackendFailure): void | Promise<void>
   /**
+   * Takes the network between your adapter and your server down, or brings it back: the model's
+   * steps `network.drops` and `network.returns` call it. While it is down, every request your
+   * adapter sends must fail with a network error your adapter classifies as transient (a fault
+   * proxy's `setNetwork` destroys each connection: a `fetch` `TypeError`). The runner calls
+   * `network('up')` before every scenario, so one that ended offline cannot poison the next.
+   *
+   * With this move, a call your client makes while the network is down goes straight to your
+   * adapter (past the scenario's gate, which holds only calls made online), so it fails for real
+   * and at once. Without it, the scenario simulates the network: such calls fail in front of your
+   * adapter, which never sees them (the fake backend works this way).
+   *
+   * @example
+   * const proxy = await createFaultProxy({ target: server.url })
+   * const control: BackendControl = { network: (state) => proxy.setNetwork(state) }
+   */
+  network?(state: 'up' | 'down'): void | Promise<void>
+  /**
    * Called after every step: throw to report a problem of the backend itself (a fault proxy
    * whose target is down, a server process that died), with a message saying what.
    */

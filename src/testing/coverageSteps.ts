@@ -88,7 +88,7 @@ export const coverageSteps = {
   },
   'tabA.refreshTimesOutWhileBackingOff': async (world) => {
     // The request in flight when the network dropped fails; tab A backs off with its token due.
-    world.gate.release('refresh', 'transient')
+    world.releaseOffline('refresh')
     await world.clock.flush()
     // An `until` caller outlives transient failures, so its own timeout is what ends it.
     const outcome = track(world.tabs.A.client.refresh({ until: () => true, timeoutMs: 2 * STEP }))
@@ -101,7 +101,7 @@ export const coverageSteps = {
   },
   'page.wakesWhileBackingOff': async (world) => {
     // The request in flight when the network dropped fails; tab A backs off with its token due.
-    world.gate.release('refresh', 'transient')
+    world.releaseOffline('refresh')
     await world.clock.flush()
     // What authchart/vanilla's bindBrowserEvents says when the page becomes visible: no event
     // cuts a backoff short.
@@ -112,7 +112,7 @@ export const coverageSteps = {
     world.tabs.A.client.notify('wake')
     if (refreshingStep(world) !== 'requesting') world.violate('waking after the backoff ran out did not retry at once')
     // Still offline: the retry fails too, and the session stays (I5).
-    world.gate.release('refresh', 'transient')
+    world.releaseOffline('refresh')
     await world.clock.flush()
     if (world.tabs.A.client.getSnapshot().session === null)
       world.violate('a failed retry on waking dropped the session')

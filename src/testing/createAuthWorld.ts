@@ -120,17 +120,19 @@ export class ScriptedFailure extends Error {
  */
 export function createAuthWorld<Credentials = FakeCredentials>(options: AuthScenarioOptions<Credentials> = {}) {
   // Real requests to a server on its own time: fake time waits for them (up to `requestWait`).
-  const inFlightIo = new Map<Promise<unknown>, number>()
+  // A call sent while your control has the network down is real I/O on any backend: waited for too.
+  const inFlightIo = new Map<Promise<unknown>, { at: number; offline: boolean }>()
   const requestWait = options.requestWait ?? 2_000
   let realTime = false
+  const awaited = () => [...inFlightIo].filter(([, io]) => realTime || io.offline)
   const idle = async () => {
-    while (realTime && inFlightIo.size > 0) {
-      const oldest = Math.min(...inFlightIo.values())
+    for (let waiting = awaited(); waiting.length > 0; waiting = awaited()) {
+      const oldest = Math.min(...waiting.map(([, io]) => io.at))
       const left = oldest + requestWait - Date.now()
       if (left <= 0) return
       let timer: ReturnType<typeof setTimeout> | undefined
       await Promise.race([
-        Promise.race(inFlightIo.keys()).catch(() => undefined),
+        Promise.race(waiting.map(([io]) => io)).catch(() => undefined),
         new Promise((resolve) => {
           timer = setTimeout(resolve, left)
         }),
@@ -194,20 +196,43 @@ export function createAuthWorld<Credentials = FakeCredentials>(options: AuthScen
   const gate = { hold: calls.hold, release: calls.release, resume: calls.resume, waiting: calls.waiting }
   gate.hold('refresh')
 
+  // With a control that owns the network (`control.network`), the network is real: a call made
+  // while it is down goes to your adapter and fails at your proxy. Without one, the world
+  // simulates it: the call fails here, before your adapter.
+  const ownsNetwork = typeof control.network === 'function'
   const offline = (op: string) => new ScriptedFailure('transient', `${op}: the network is unreachable`)
-  // Every call: the network first, then the gate, then the backend (its real I/O tracked).
-  const call = async <T>(op: GatedOperation, signal: AbortSignal, run: () => Promise<T>): Promise<T> => {
-    if (net.down) throw offline(op)
-    const outcome = calls.isHeld(op) ? await calls.pass(op, signal) : undefined
-    if (outcome !== undefined) throw new ScriptedFailure(outcome, `${op}: ${outcome} (scripted by the scenario)`)
-    if (net.down) throw offline(op)
-    const io = run()
-    inFlightIo.set(io, Date.now())
+  const track = async <T>(op: GatedOperation, io: Promise<T>, offlineCall: boolean): Promise<T> => {
+    inFlightIo.set(io, { at: Date.now(), offline: offlineCall })
     try {
-      return await io
+      const answer = await io
+      if (offlineCall) {
+        violate(
+          `${op} succeeded while control.network('down') had the network down: does it cut your adapter's requests?`,
+        )
+      }
+      return answer
     } finally {
       inFlightIo.delete(io)
     }
+  }
+  // A call the scenario answers itself (no request): offline, it fails as the network would.
+  const local = <T>(op: GatedOperation, answer: () => T): T => {
+    if (net.down) throw offline(op)
+    return answer()
+  }
+  // Every call: the network first, then the gate, then the backend (its real I/O tracked). A
+  // call made offline fails at once, before the gate, as the model expects: simulated, or sent
+  // for real past the gate so that your network fails it promptly.
+  const call = async <T>(op: GatedOperation, signal: AbortSignal, run: () => Promise<T>): Promise<T> => {
+    if (net.down) {
+      if (!ownsNetwork) throw offline(op)
+      return track(op, run(), true)
+    }
+    const outcome = calls.isHeld(op) ? await calls.pass(op, signal) : undefined
+    if (outcome !== undefined) throw new ScriptedFailure(outcome, `${op}: ${outcome} (scripted by the scenario)`)
+    if (net.down && !ownsNetwork) throw offline(op)
+    // Released after the network dropped: your real network fails it.
+    return track(op, run(), net.down)
   }
   const adapter: AuthAdapter<Credentials> = {
     name: `scenario(${inner.name})`,
@@ -219,10 +244,14 @@ export function createAuthWorld<Credentials = FakeCredentials>(options: AuthScen
       call('signIn', context.signal, async () => remember(await inner.signIn(input, context))),
     validate: (session, context) =>
       call('validate', context.signal, async () => {
-        if (planted.has(session.accessToken)) return { user: session.user }
-        return inner.validate?.(session, context)
+        if (planted.has(session.accessToken)) return local('validate', () => ({ user: session.user }))
+        if (inner.validate === undefined) return local('validate', () => undefined)
+        return inner.validate(session, context)
       }),
-    signOut: (session, context) => call('signOut', context.signal, async () => inner.signOut?.(session, context)),
+    signOut: (session, context) =>
+      call('signOut', context.signal, async () =>
+        inner.signOut === undefined ? local('signOut', () => undefined) : inner.signOut(session, context),
+      ),
     async restore() {
       if (net.restoreThrows) throw new Error('restore failed: the SDK could not read its cookie')
       return null
@@ -230,7 +259,21 @@ export function createAuthWorld<Credentials = FakeCredentials>(options: AuthScen
     // Counted from the call, before the gate: a request waiting there has started (I2, and a
     // forced refresh must be answered by a request that started after it).
     async refresh(session: Session, context) {
-      if (net.down) throw offline('refresh')
+      if (net.down && !ownsNetwork) throw offline('refresh')
+      if (net.down) {
+        // Sent offline: it reaches no server and can issue no token, so it is not counted among
+        // the refresh requests; yet it is in flight while it fails, and I2 holds for it too.
+        refreshInFlight += 1
+        if (refreshInFlight > 1) violate(`I2: ${refreshInFlight} refresh requests in flight at once`)
+        if (session.refreshToken !== undefined && rotated.has(session.refreshToken)) {
+          violate('I2: a refresh token another request already rotated was sent again')
+        }
+        try {
+          return remember(await call('refresh', context.signal, () => inner.refresh(session, context)))
+        } finally {
+          refreshInFlight -= 1
+        }
+      }
       const number = ++refreshCalls
       refreshInFlight += 1
       if (refreshInFlight > 1) violate(`I2: ${refreshInFlight} refresh requests in flight at once`)
@@ -315,6 +358,13 @@ export function createAuthWorld<Credentials = FakeCredentials>(options: AuthScen
     control,
     credentials: backend.credentials,
     gate,
+    /**
+     * Lets the held calls of `op` go on with the network down: they fail, for real through your
+     * network when your control owns it, else as the scenario scripts it. Returns how many.
+     */
+    releaseOffline: (op: GatedOperation) => calls.release(op, ownsNetwork ? undefined : 'transient'),
+    /** Whether your control's `network` move takes the network down (else the world simulates it). */
+    ownsNetwork,
     planted,
     random: seededRandom(options.seed ?? 1),
     profile,

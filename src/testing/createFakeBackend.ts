@@ -24,9 +24,13 @@ export interface FakeBackendOptions extends FakeAdapterOptions {
   credentials?: FakeCredentials
 }
 
-/** The fake backend: an {@link AuthBackend} whose control makes every move, and the fake adapter beneath. */
+/**
+ * The fake backend: an {@link AuthBackend} whose control makes every server move, and the fake
+ * adapter beneath. It has no `network` move: the fake adapter sends no requests, so the scenario
+ * simulates the network in front of it (calls made offline fail before reaching it).
+ */
 export interface FakeBackend extends AuthBackend<FakeCredentials> {
-  control: Required<Omit<NonNullable<AuthBackend['control']>, 'check'>>
+  control: Required<Omit<NonNullable<AuthBackend['control']>, 'check' | 'network'>>
   /** The scriptable fake server the adapter talks to (`enqueue`, `calls`, `hold`, ...). */
   fake: FakeAdapter
 }

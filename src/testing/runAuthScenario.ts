@@ -105,6 +105,18 @@ export async function runAuthScenario<Credentials = FakeCredentials>(
   const where = (index: number, type: string) =>
     `step ${index + 1} (${type}) of the path\n  ${describeScenario(events)}\n(seed ${seed})`
   try {
+    // A scenario starts online, whatever the one before left behind.
+    if (world.control.network !== undefined) {
+      try {
+        await withinWallTime(Promise.resolve(world.control.network('up')), stepTimeoutMs)
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error)
+        throw new ScenarioFailure(
+          `before step 1 of the path\n  ${describeScenario(events)}\n(seed ${seed})\ncontrol.network('up') threw: ${message}`,
+          { cause: error, seed, stepIndex: 0 },
+        )
+      }
+    }
     await world.start()
     for (const [index, event] of events.entries()) {
       const { network, lock, server } = model.context
@@ -148,5 +160,7 @@ export async function runAuthScenario<Credentials = FakeCredentials>(
   } finally {
     world.stop()
     await world.clock.flush()
+    // Nothing after the run (your test, the next run) should meet a network the scenario took down.
+    if (world.net.down) await world.control.network?.('up')
   }
 }

@@ -2,7 +2,7 @@ import { type AnyStateMachine, getInitialSnapshot, getNextSnapshot, type Snapsho
 import { authMachine } from '../../machines/authMachine.js'
 import { InvalidOptionsError } from '../errors.js'
 import { AUTH_ENVIRONMENT_EVENTS, type AuthEnvironmentEvent, authEnvironmentModel } from './authEnvironmentModel.js'
-import type { AuthBackend } from './AuthBackend.js'
+import type { AuthBackend, BackendControl } from './AuthBackend.js'
 import { chartStates, chartTransitions } from './chartTransitions.js'
 import { ScenarioFailure, seededRandom } from './createAuthWorld.js'
 import { createFakeBackend } from './createFakeBackend.js'
@@ -43,6 +43,12 @@ export interface AuthCoverageReport {
   transitions: { covered: number; total: number; missed: Array<{ key: string; reason: string }> }
   /** Steps the run left out, and why (`excluded`, or the control move that is missing). */
   leftOut: Array<{ step: string; reason: string }>
+  /**
+   * How `network.drops` / `network.returns` acted: `control` through your control's `network`
+   * move (calls made offline reached your adapter and failed there), `simulated` in front of
+   * your adapter (the control has no `network`).
+   */
+  network: 'control' | 'simulated'
   /** Why the run stopped. */
   stoppedBecause: string
   /** The report as text, for the test log. */
@@ -311,7 +317,10 @@ export async function runAuthScenarios<Credentials = FakeCredentials>(
   const budget = options.timeBudgetMs ?? 45_000
   const machine = options.machine ?? authMachine
   const random = seededRandom(seed)
-  const { allowed, leftOut } = selectSteps(options, backendOf(options))
+  const probe = backendOf(options)
+  const { allowed, leftOut } = selectSteps(options, probe)
+  const control: BackendControl | undefined = probe.control
+  const network = typeof control?.network === 'function' ? 'control' : 'simulated'
   const candidates = candidatesOf(options, allowed)
   const available = candidates.length
   const coverage = recordCoverage(machine.id)
@@ -393,6 +402,7 @@ export async function runAuthScenarios<Credentials = FakeCredentials>(
     allStates,
     allTransitions,
     leftOut,
+    network,
     stoppedBecause,
     unrun: plan.length - run,
   })
@@ -407,6 +417,7 @@ function report(input: {
   allStates: string[]
   allTransitions: ReturnType<typeof chartTransitions>
   leftOut: Array<{ step: string; reason: string }>
+  network: AuthCoverageReport['network']
   stoppedBecause: string
   unrun: number
 }): AuthCoverageReport {
@@ -430,6 +441,9 @@ function report(input: {
   const lines = [
     `authchart scenarios (seed ${input.seed}): ${input.run} of ${input.available} run in ${(durationMs / 1000).toFixed(1)} s; ${input.stoppedBecause}`,
     `coverage of the chart: states ${states.covered}/${states.total}, transitions ${transitions.covered}/${transitions.total}`,
+    input.network === 'control'
+      ? "network steps: through the backend control's network()"
+      : 'network steps: simulated in front of the adapter (the backend control has no network())',
     ...leftOut.filter((l) => l.reason !== 'not included').map((l) => `  step left out: ${l.step} — ${l.reason}`),
     ...missedStates.map((s) => `  state not reached: ${s}`),
     ...missed.map((m) => `  transition not taken: ${m.key} — ${m.reason}`),
@@ -441,6 +455,7 @@ function report(input: {
     states,
     transitions,
     leftOut,
+    network: input.network,
     stoppedBecause: input.stoppedBecause,
     summary: lines.join('\n'),
     coverage: {

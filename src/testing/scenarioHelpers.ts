@@ -41,7 +41,8 @@ export async function getToken(world: AuthWorld, tab: Tab) {
 
 export async function releaseUntil(world: AuthWorld, done: () => boolean, rounds: number) {
   for (let i = 0; i < rounds && !done(); i++) {
-    world.gate.release('refresh', world.net.down ? 'transient' : undefined)
+    if (world.net.down) world.releaseOffline('refresh')
+    else world.gate.release('refresh')
     await world.clock.advance(STEP)
   }
 }

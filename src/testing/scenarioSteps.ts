@@ -58,17 +58,21 @@ export const executors: Record<
   },
   'refresh.resolves': async (world, reachable) => {
     // Whatever waits at the server is answered now, even a request the client gave up on.
-    world.gate.release('refresh', world.net.down ? 'transient' : undefined)
+    if (world.net.down) world.releaseOffline('refresh')
+    else world.gate.release('refresh')
     await world.clock.advance(STEP)
     const settled = () => statusOf(world.tabs.A) !== 'refreshing'
     await releaseUntil(world, settled, reachable ? 90 : 5)
   },
   'network.drops': async (world) => {
+    // Your control's network first: from here on a call your client makes goes out for real and fails.
+    await world.control.network?.('down')
     world.net.down = true
     // What authchart/vanilla's bindBrowserEvents does on `offline`.
     for (const tab of [world.tabs.A, world.tabs.B]) tab.client.notify('offline')
   },
   'network.returns': async (world) => {
+    await world.control.network?.('up')
     world.net.down = false
     // What bindBrowserEvents does on `online`: tell each running chart, and have it check now, so
     // a refresh backing off retries without waiting out its delay.

@@ -19,7 +19,7 @@ it('my backend keeps every session through restarts and failed answers', async (
       backend: {
         adapter: createRestAdapter({ baseUrl: proxy.url }),
         credentials: { email: 'ada@example.com', password: 'lovelace' },
-        control: { restart: () => server.restart(), failNext: (n, kind) => proxy.failNext(n, kind) },
+        control: { ...proxy.control, restart: () => server.restart() }, // failNext, network, check
       },
       timeBudgetMs: 25_000,
     })

@@ -42,6 +42,7 @@ it('my REST backend under generated scenarios', async () => {
             await post(`${server.url}/auth/claims`, { claims }, access_token)
           },
           failNext: (count, failure) => proxy.failNext(count, failure),
+          network: (state) => proxy.setNetwork(state), // offline: every connection is cut
           check: () => proxy.check(), // a target that is down fails the step that met it
         },
       },
@@ -49,6 +50,8 @@ it('my REST backend under generated scenarios', async () => {
     })
     console.log(report.summary)
     expect(report.transitions.covered).toBeGreaterThanOrEqual(40)
+    // The network steps acted through the proxy: requests sent offline were cut there.
+    expect(proxy.networkCuts).toBeGreaterThan(0)
   } finally {
     await proxy.close()
     await server.stop()

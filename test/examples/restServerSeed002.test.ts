@@ -23,7 +23,7 @@ afterAll(async () => {
 const backend = (): AuthBackend<typeof ada> => ({
   adapter: createRestAdapter({ baseUrl: proxy.url }),
   credentials: ada,
-  control: { restart: () => server.restart(), check: () => proxy.check() },
+  control: { restart: () => server.restart(), network: (state) => proxy.setNetwork(state), check: () => proxy.check() },
 })
 
 it('a run on a server that keeps refresh tokens in memory fails with a shrunk, replayable trace', async () => {

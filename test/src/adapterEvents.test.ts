@@ -1,8 +1,15 @@
-import { type AdapterSessionEvent, createAuthClient, createMemoryStorage, InvalidSessionError } from 'authchart'
+import {
+  type AdapterSessionEvent,
+  createAuthClient,
+  createMemoryStorage,
+  InvalidSessionError,
+  NotAuthenticatedError,
+} from 'authchart'
 import { createFakeAdapter, createFakeClock } from 'authchart/testing'
 import { describe, expect, it } from 'vitest'
 import { credentials, HOUR, MINUTE } from '../fixtures/setupClient.js'
 import { heldSession } from '../fixtures/heldSession.js'
+import { fulfilled, rejected, settle } from '../fixtures/settle.js'
 
 function setup() {
   const clock = createFakeClock()
@@ -47,12 +54,16 @@ describe('adapter.subscribe', () => {
   it('a sign-out reported by the backend signs this client out and clears the store', async () => {
     const { auth, clock, storage, emit } = setup()
     await clock.flush()
-    await auth.signIn(credentials)
+    const signIn = settle(auth.signIn(credentials))
+    await clock.flush()
+    fulfilled(signIn)
     emit({ type: 'signedOut' })
     await clock.flush()
     expect(auth.getSnapshot().status).toBe('unauthenticated')
     expect(storage.getItem('authchart.session')).toBeNull()
-    await expect(auth.getToken()).rejects.toThrow()
+    const token = settle(auth.getToken())
+    await clock.flush()
+    expect(rejected(token)).toBeInstanceOf(NotAuthenticatedError)
   })
 
   it('a malformed session event is reported and changes nothing', async () => {

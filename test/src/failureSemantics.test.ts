@@ -5,6 +5,7 @@ import {
   createAuthClient,
   createMemoryStorage,
   defaultClassify,
+  InvalidOptionsError,
   InvalidSessionError,
   SessionExpiredError,
   type SessionStorage,
@@ -19,6 +20,7 @@ import {
 } from 'authchart/testing'
 import { describe, expect, it } from 'vitest'
 import { credentials, HOUR, MINUTE, setupClient, signedIn } from '../fixtures/setupClient.js'
+import { fulfilled, rejected, settle } from '../fixtures/settle.js'
 
 const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
 const jwt = (claims: Record<string, unknown>) => `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`
@@ -224,18 +226,27 @@ describe('checked inputs', () => {
     }
     const auth = createAuthClient({ adapter, clock, storage: createMemoryStorage() }).start()
     await clock.flush()
-    await auth.signIn(credentials)
+    const signIn = settle(auth.signIn(credentials))
+    await clock.flush()
+    fulfilled(signIn)
     expect(auth.getSnapshot().session?.refreshable).toBe(false)
     // Not due yet: the call fails, the still-valid session stays.
-    await expect(auth.refresh({ force: true })).rejects.toThrow(/no refresh token/)
+    const refused = settle(auth.refresh({ force: true }))
+    await clock.flush()
+    expect(rejected(refused)).toBeInstanceOf(InvalidOptionsError)
+    expect((refused.reason as Error).message).toMatch(/no refresh token/)
     expect(auth.getSnapshot().status).toBe('authenticated')
-    const token = await auth.getToken()
+    const held = settle(auth.getToken())
+    await clock.flush()
+    const token = fulfilled(held)
     // Due: nothing can renew it, so it ends without a request.
     await clock.advance(HOUR - MINUTE / 2)
     expect(auth.getSnapshot().status).toBe('expired')
     expect((auth.getSnapshot().error as SessionExpiredError).reason).toBe('no_refresh_token')
     expect(fake.calls.refresh).toBe(0)
-    await expect(auth.getToken()).rejects.toBeInstanceOf(SessionExpiredError)
+    const expired = settle(auth.getToken())
+    await clock.flush()
+    expect(rejected(expired)).toBeInstanceOf(SessionExpiredError)
     expect(token).toMatch(/^eyJ/)
   })
 

@@ -11,6 +11,7 @@ import { createFakeAdapter, createFakeClock, createFakeTabs } from 'authchart/te
 import { describe, expect, it } from 'vitest'
 import { credentials, HOUR, MINUTE, setupClient, signedIn, createBreakableStorage } from '../fixtures/setupClient.js'
 import { heldSession } from '../fixtures/heldSession.js'
+import { fulfilled, rejected, settle } from '../fixtures/settle.js'
 
 describe('classified failures (I5)', () => {
   it('keeps the user authenticated through transient refresh failures while the token is valid, retrying with backoff', async () => {
@@ -27,7 +28,9 @@ describe('classified failures (I5)', () => {
     await clock.advance(1_500)
     expect(adapter.calls.refresh).toBe(3)
     expect(heldSession(auth)?.accessToken).toBe(held)
-    await expect(auth.getToken()).resolves.toBe(held)
+    const token = settle(auth.getToken())
+    await clock.flush()
+    expect(fulfilled(token)).toBe(held)
     await clock.advance(3_000)
     expect(adapter.calls.refresh).toBe(4)
     expect(auth.getSnapshot().status).toBe('authenticated')
@@ -96,7 +99,9 @@ describe('nothing swallowed (I3)', () => {
     await clock.flush()
     const errors: AuthError[] = []
     auth.on('error', ({ error }) => errors.push(error))
-    await expect(auth.signIn(credentials)).rejects.toBeInstanceOf(AdapterError)
+    const signIn = settle(auth.signIn(credentials))
+    await clock.flush()
+    expect(rejected(signIn)).toBeInstanceOf(AdapterError)
     expect(auth.getSnapshot().status).toBe('unauthenticated')
     expect(auth.getSnapshot().error).toBeInstanceOf(AdapterError)
     expect(auth.getSnapshot().error?.kind).toBe('rejected')
@@ -172,7 +177,9 @@ describe('expired keeps its reason', () => {
     const profile = createFakeTabs()
     const auth = createAuthClient({ adapter, clock, storage: profile.storage, tabs: profile }).start()
     await clock.flush()
-    await auth.signIn(credentials)
+    const signIn = settle(auth.signIn(credentials))
+    await clock.flush()
+    fulfilled(signIn)
     adapter.enqueue('refresh', 'rejected')
     await clock.advance(HOUR - MINUTE)
     expect(auth.getSnapshot().status).toBe('expired')
@@ -182,6 +189,8 @@ describe('expired keeps its reason', () => {
     await clock.flush()
     expect(errors).toHaveLength(1) // the bad message is reported...
     expect((auth.getSnapshot().error as SessionExpiredError).reason).toBe('refresh_rejected') // ...the reason stays
-    await expect(auth.getToken()).rejects.toMatchObject({ reason: 'refresh_rejected' })
+    const token = settle(auth.getToken())
+    await clock.flush()
+    expect(rejected(token)).toMatchObject({ reason: 'refresh_rejected' })
   })
 })

@@ -19,9 +19,9 @@ describe('getToken (I1: token truth)', () => {
     const old = heldSession(auth)?.accessToken
     await clock.advance(HOUR - MINUTE)
     expect(auth.getSnapshot().status).toBe('refreshing')
-    const pending = auth.getToken()
+    const pending = settle(auth.getToken())
     await clock.advance(300)
-    const token = await pending
+    const token = fulfilled(pending)
     expect(token).not.toBe(old)
     expect(token).toBe(heldSession(auth)?.accessToken)
     expect(adapter.calls.refresh).toBe(1)
@@ -32,7 +32,9 @@ describe('getToken (I1: token truth)', () => {
     const old = heldSession(auth)?.accessToken
     clock.jump(HOUR - 30_000) // no timer ran: the chart still says authenticated
     expect(auth.getSnapshot().status).toBe('authenticated')
-    const token = await auth.getToken()
+    const outcome = settle(auth.getToken())
+    await clock.flush()
+    const token = fulfilled(outcome)
     expect(token).not.toBe(old)
     expect(adapter.calls.refresh).toBe(1)
     const session = auth.getSnapshot().session

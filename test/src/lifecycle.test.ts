@@ -1,9 +1,10 @@
 import { type AuthAdapter, createAuthClient, createMemoryStorage, NotAuthenticatedError, type Session } from 'authchart'
-import { createFakeAdapter, createFakeClock, type FakeCredentials } from 'authchart/testing'
+import { createFakeAdapter, createFakeClock, type FakeCredentials, flushMicrotasks } from 'authchart/testing'
 import { describe, expect, it } from 'vitest'
 import type { InspectionEvent } from 'xstate'
 import { createRecordingLogger, credentials, HOUR, MINUTE, setupClient, signedIn } from '../fixtures/setupClient.js'
 import { chartActor, heldSession } from '../fixtures/heldSession.js'
+import { fulfilled, rejected, settle } from '../fixtures/settle.js'
 
 describe('restore at start-up', () => {
   it('restores a stored session, validates it once, then trusts it', async () => {
@@ -103,11 +104,12 @@ describe('sign-in and sign-out', () => {
 
   it('a refresh() waiting when the user signs out is rejected, not left hanging', async () => {
     const { auth, clock } = await signedIn({ adapter: { latency: { refresh: 500 } } })
-    const pending = auth.refresh({ force: true })
-    const assertion = expect(pending).rejects.toBeInstanceOf(NotAuthenticatedError)
+    const pending = settle(auth.refresh({ force: true }))
     await clock.flush()
-    await auth.signOut()
-    await assertion
+    const signOut = settle(auth.signOut())
+    await clock.flush()
+    fulfilled(signOut)
+    expect(rejected(pending)).toBeInstanceOf(NotAuthenticatedError)
   })
 
   it('a failed sign-in while signed in keeps the session', async () => {
@@ -124,22 +126,22 @@ describe('sign-in and sign-out', () => {
   it('a second sign-in cancels the first', async () => {
     const { auth, clock } = setupClient({ adapter: { latency: { signIn: 100 } } })
     await clock.flush()
-    const first = auth.signIn(credentials)
-    const firstOutcome = expect(first).rejects.toBeInstanceOf(NotAuthenticatedError)
-    const second = auth.signIn({ email: 'bob@example.com', password: 'pw' })
+    const first = settle(auth.signIn(credentials))
+    const second = settle(auth.signIn({ email: 'bob@example.com', password: 'pw' }))
     await clock.advance(100)
-    await firstOutcome
-    expect((await second).user.email).toBe('bob@example.com')
+    expect(rejected(first)).toBeInstanceOf(NotAuthenticatedError)
+    expect(fulfilled(second).user.email).toBe('bob@example.com')
   })
 
   it('stop() rejects pending calls', async () => {
     const { auth, clock } = await signedIn({ adapter: { latency: { refresh: 500 } } })
-    const pending = auth.refresh({ force: true })
-    const assertion = expect(pending).rejects.toBeInstanceOf(NotAuthenticatedError)
+    const pending = settle(auth.refresh({ force: true }))
     await clock.flush()
     auth.stop()
-    await assertion
-    await expect(auth.getToken()).rejects.toBeInstanceOf(NotAuthenticatedError)
+    const token = settle(auth.getToken())
+    await flushMicrotasks()
+    expect(rejected(pending)).toBeInstanceOf(NotAuthenticatedError)
+    expect(rejected(token)).toBeInstanceOf(NotAuthenticatedError)
   })
 })
 

@@ -2,10 +2,11 @@
 // hand out carries no token at any status and cannot be changed to change the chart; auth.actor
 // is a read-only, redacted view; and auth.notify() replaces the events apps used to send it.
 import { type AuthClient, type AuthSnapshot, type AuthStatus, createAuthClient, createMemoryStorage } from 'authchart'
-import { createFakeAdapter, createFakeClock } from 'authchart/testing'
+import { createFakeAdapter, createFakeClock, flushMicrotasks } from 'authchart/testing'
 import { describe, expect, it } from 'vitest'
 import { chartActor, heldSession } from '../fixtures/heldSession.js'
 import { credentials, HOUR, MINUTE, setupClient, signedIn } from '../fixtures/setupClient.js'
+import { fulfilled, settle } from '../fixtures/settle.js'
 
 /**
  * Every token the client held or handed to a sink, read from the chart at each step the listeners
@@ -336,7 +337,9 @@ describe('auth.notify', () => {
     expect(adapter.calls.refresh).toBe(1)
     expect(chartActor(auth).getSnapshot().matches({ refreshing: 'backingOff' })).toBe(true)
     // The held token still serves callers meanwhile (I1's backoff exception).
-    await expect(auth.getToken()).resolves.toBe(heldSession(auth)?.accessToken)
+    const token = settle(auth.getToken())
+    await flushMicrotasks()
+    expect(fulfilled(token)).toBe(heldSession(auth)?.accessToken)
     auth.notify('online')
     expect(chartActor(auth).getSnapshot().context.offline).toBe(false)
     await clock.advance(0)

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { InvalidOptionsError } from '../../errors.js'
-import { BACKEND_FAILURES, type BackendFailure } from '../AuthBackend.js'
+import { BACKEND_FAILURES, type BackendControl, type BackendFailure } from '../AuthBackend.js'
 
 /** Options of {@link createFaultProxy}. */
 export interface FaultProxyOptions {
@@ -22,12 +22,29 @@ export interface FaultProxy {
   readonly requests: number
   /** Every fault the proxy applied, in order, as `METHOD /path: fault`. */
   readonly log: ReadonlyArray<string>
+  /** `'up'`, or `'down'` after `setNetwork('down')` until `setNetwork('up')`. */
+  readonly network: 'up' | 'down'
+  /** Connections the proxy destroyed because the network was down (open ones and new ones). */
+  readonly networkCuts: number
+  /**
+   * Takes the network down or brings it back. While it is down, every connection that arrives
+   * is destroyed at once, and going down destroys every connection already open (a request on
+   * its way or a dropped one included): your client's `fetch` fails with a real network error
+   * (a `TypeError` in Node and browsers), as when the device goes offline. Scripted faults stay
+   * queued for the requests after the network returns.
+   */
+  setNetwork(state: 'up' | 'down'): void
   /** The next `count` requests get `fault` (queued after the faults already scripted). */
   failNext(count: number, fault: ProxyFault): void
   /** Throws if the target could not be reached since the last call, naming the target and the error. */
   check(): void
   /** Stops listening and cuts every connection (dropped requests included). */
   close(): Promise<void>
+  /**
+   * The moves of a scenario control the proxy makes: `failNext`, `network` (`setNetwork`) and
+   * `check`. Spread it into your control: `control: { ...proxy.control, restart }`.
+   */
+  readonly control: Required<Pick<BackendControl, 'failNext' | 'network' | 'check'>>
 }
 
 const describeFault = (fault: ProxyFault) => (typeof fault === 'string' ? fault : `delay ${fault.delay} ms`)
@@ -38,14 +55,19 @@ const describeFault = (fault: ProxyFault) => (typeof fault === 'string' ? fault 
  * `drop` never answers (the client's own timeout must end it), `reset` destroys the connection,
  * `commitThenLose` lets the server answer and then destroys the connection before the answer
  * leaves, `{ delay }` holds the answer that long. Faults apply in the order scripted, so a run is
- * the same for the same script. Node only: import it from `authchart/testing/node`.
+ * the same for the same script. `setNetwork('down')` cuts every connection, open or new, until
+ * `setNetwork('up')` (give it to the scenario control's `network` move). Node only: import it
+ * from `authchart/testing/node`.
  *
  * @example
  * import { createFaultProxy } from 'authchart/testing/node'
  *
  * const proxy = await createFaultProxy({ target: server.url })
  * const adapter = createRestAdapter({ baseUrl: proxy.url })
+ * const control = { ...proxy.control, restart: () => server.restart() } // for runAuthScenarios
  * proxy.failNext(1, '429') // the next request gets 429 with Retry-After
+ * proxy.setNetwork('down') // every request fails with a network error (a fetch TypeError)
+ * proxy.setNetwork('up')
  * await proxy.close()
  */
 export async function createFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
@@ -56,6 +78,8 @@ export async function createFaultProxy(options: FaultProxyOptions): Promise<Faul
   // Pending `{ delay }` faults: close() ends them, or their timers would keep the process alive.
   const delays = new Set<() => void>()
   let requests = 0
+  let network: 'up' | 'down' = 'up'
+  let networkCuts = 0
   let unreachable: Error | null = null
 
   const forward = (req: IncomingMessage, body: Buffer) =>
@@ -117,6 +141,8 @@ export async function createFaultProxy(options: FaultProxyOptions): Promise<Faul
       )
       return answer(res, 502, { error: 'bad_gateway', error_description: 'fault proxy: target unreachable' })
     }
+    // The network went down while the server answered: the connection is already gone.
+    if (req.socket.destroyed) return
     if (fault === 'commitThenLose') return req.socket.destroy()
     if (typeof fault === 'object') {
       await new Promise<void>((resolve) => {
@@ -145,6 +171,11 @@ export async function createFaultProxy(options: FaultProxyOptions): Promise<Faul
     })
   })
   server.on('connection', (socket) => {
+    if (network === 'down') {
+      networkCuts += 1
+      socket.destroy()
+      return
+    }
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))
   })
@@ -154,12 +185,32 @@ export async function createFaultProxy(options: FaultProxyOptions): Promise<Faul
   })
   const { port } = server.address() as AddressInfo
 
-  return {
+  const proxy: FaultProxy = {
     url: `http://127.0.0.1:${port}`,
     get requests() {
       return requests
     },
     log,
+    get network() {
+      return network
+    },
+    get networkCuts() {
+      return networkCuts
+    },
+    setNetwork(state) {
+      if (state !== 'up' && state !== 'down') {
+        throw new InvalidOptionsError(`setNetwork: the network is 'up' or 'down', got ${JSON.stringify(state)}`)
+      }
+      network = state
+      if (state === 'up') return
+      for (const socket of sockets) {
+        networkCuts += 1
+        socket.destroy()
+      }
+      sockets.clear()
+      // A held answer would only find its connection gone: end the wait (and its timer) now.
+      for (const end of delays) end()
+    },
     failNext(count, fault) {
       // An unknown kind would pass requests through unharmed while the log says it failed them.
       const known =
@@ -184,5 +235,11 @@ export async function createFaultProxy(options: FaultProxyOptions): Promise<Faul
         for (const end of delays) end()
       })
     },
+    control: {
+      failNext: (count, failure) => proxy.failNext(count, failure),
+      network: (state) => proxy.setNetwork(state),
+      check: () => proxy.check(),
+    },
   }
+  return proxy
 }

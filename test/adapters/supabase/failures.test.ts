@@ -1,6 +1,10 @@
 // The failures a Supabase app meets, against the real supabase-js client and the GoTrue emulator:
 // each lands in the right state with the right error, and a transient one never signs out.
-import { AdapterError, InvalidSessionError, SessionExpiredError } from 'authchart'
+import { createClient } from '@supabase/supabase-js'
+import { AdapterError, InvalidSessionError, parseSession, SessionExpiredError } from 'authchart'
+import { createSupabaseAdapter, createSupabaseClientOptions } from 'authchart/supabase'
+import { createFaultProxy } from 'authchart/testing/node'
+import WebSocket from 'ws'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { InjectedFailure } from '../../fixtures/supabase/createGoTrueEmulator.js'
 import { createSupabaseHarness, MINUTE, USER, untilSnapshot } from '../../fixtures/supabase/setupSupabase.js'
@@ -155,5 +159,34 @@ describe('failures against GoTrue', () => {
     expect(auth.getSnapshot()).toMatchObject({ status: 'unauthenticated', session: null })
     expect(emulator.gotrue.count('logout')).toBe(1)
     expect(supabase.realtime.accessTokenValue).toBeNull()
+  })
+
+  it('offline behind the fault proxy, sign-in and refresh fail with network errors classified as transient', async () => {
+    const proxy = await createFaultProxy({ target: emulator.url })
+    try {
+      const supabase = createClient(proxy.url, emulator.anonKey, {
+        ...createSupabaseClientOptions(() => {
+          throw new Error('no data calls here')
+        }),
+        realtime: { transport: WebSocket as never },
+      })
+      const adapter = createSupabaseAdapter(supabase)
+      const context = { signal: new AbortController().signal, now: () => harness.clock.now(), force: true }
+      const session = parseSession(await adapter.signIn(USER, context))
+      proxy.setNetwork('down')
+      // supabase-js reports its own request's failure as AuthRetryableFetchError; the adapter's
+      // refresh grant sees fetch's TypeError.
+      for (const call of [adapter.signIn(USER, context), adapter.refresh(session, context)]) {
+        const failure = await call.then(
+          () => null,
+          (error: unknown) => error,
+        )
+        expect(failure).not.toBeNull()
+        expect(adapter.classify?.(failure)).toBe('transient')
+      }
+      expect(proxy.networkCuts).toBeGreaterThanOrEqual(2)
+    } finally {
+      await proxy.close()
+    }
   })
 })

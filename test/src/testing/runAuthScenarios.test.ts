@@ -189,6 +189,103 @@ describe('a failing run', () => {
   })
 })
 
+describe('a backend control that owns the network', () => {
+  // The fake backend behind a network your control takes down: offline, every call that reaches
+  // the adapter fails as a real fetch does (a TypeError).
+  const offlineFake =
+    (network: { down: boolean; sentOffline: number; ups: number; cuts: boolean }) =>
+    ({ clock }: { clock: FakeClock }) => {
+      const fake = createFakeBackend({ clock })
+      const offline =
+        <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+        async (...args: A): Promise<R> => {
+          if (!network.down) return call(...args)
+          network.sentOffline += 1
+          if (network.cuts) throw new TypeError('fetch failed')
+          return call(...args)
+        }
+      const { adapter } = fake
+      return {
+        ...fake,
+        adapter: {
+          ...adapter,
+          signIn: offline(adapter.signIn),
+          refresh: offline(adapter.refresh),
+          validate: offline((...args: Parameters<NonNullable<typeof adapter.validate>>) => adapter.validate!(...args)),
+          signOut: offline((...args: Parameters<NonNullable<typeof adapter.signOut>>) => adapter.signOut!(...args)),
+        },
+        control: {
+          ...fake.control,
+          network(state: 'up' | 'down') {
+            network.down = state === 'down'
+            if (state === 'up') network.ups += 1
+          },
+        },
+      }
+    }
+
+  it('offline calls reach your adapter and fail there, where the model expects; each scenario starts online', async () => {
+    const network = { down: false, sentOffline: 0, ups: 0, cuts: true }
+    // The paths a real network broke before: an offline forced refresh and a second one at once,
+    // and a refresh held when the network dropped, retried on waking.
+    for (const steps of [
+      ['tabA.signIn', 'network.drops', 'tabA.refreshesAgainDuringBackoff', 'network.returns', 'tabA.forceRefresh'],
+      ['tabA.signIn', 'clock.reachesMargin', 'network.drops', 'page.wakesWhileBackingOff'],
+      [
+        'tabA.signIn',
+        'clock.reachesMargin',
+        'network.drops',
+        'refresh.resolves',
+        'network.returns',
+        'refresh.resolves',
+      ],
+    ]) {
+      await replayAuthScenario({ backend: offlineFake(network), seed: 1, steps })
+    }
+    expect(network.sentOffline).toBeGreaterThan(0)
+    const report = await runAuthScenarios({ backend: offlineFake(network), maxScenarios: 60 })
+    expect(report.network).toBe('control')
+    expect(report.summary).toContain("network steps: through the backend control's network()")
+    // Up before every scenario (and after each that ended offline), so none inherits a dead network.
+    expect(network.ups).toBeGreaterThanOrEqual(report.scenarios.run + 3)
+    expect(report.leftOut).toEqual([])
+  }, 60_000)
+
+  it('a network move that cuts nothing fails the run, naming the call that went through', async () => {
+    const network = { down: false, sentOffline: 0, ups: 0, cuts: false }
+    await expect(
+      replayAuthScenario({
+        backend: offlineFake(network),
+        seed: 1,
+        steps: ['tabA.signIn', 'network.drops', 'tabA.forceRefresh'],
+      }),
+    ).rejects.toThrow(/step 3 \(tabA\.forceRefresh\)[\s\S]*refresh succeeded while control\.network\('down'\)/)
+  })
+
+  it('a network move that throws when the scenario brings the network up names the seed, before step 1', async () => {
+    const run = runAuthScenarios({
+      backend: ({ clock }) => ({
+        ...createFakeBackend({ clock }),
+        control: {
+          network() {
+            throw new Error('the proxy is closed')
+          },
+        },
+      }),
+      maxScenarios: 3,
+    })
+    await expect(run).rejects.toThrow(
+      /before step 1 of the path[\s\S]*seed \d+[\s\S]*control\.network\('up'\) threw: the proxy is closed/,
+    )
+  })
+
+  it('without a network move, the network steps are simulated and the report says so', async () => {
+    const report = await runAuthScenarios({ maxScenarios: 5 })
+    expect(report.network).toBe('simulated')
+    expect(report.summary).toContain('network steps: simulated in front of the adapter')
+  })
+})
+
 describe('generateAuthScenarios for one vitest test per scenario', () => {
   const scenarios = generateAuthScenarios({ maxScenarios: 5, seed: 9 })
   it('gives the planned scenarios with their seeds', () => {

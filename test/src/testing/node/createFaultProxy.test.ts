@@ -90,6 +90,72 @@ describe('createFaultProxy', () => {
     await expect(fetch(`${proxy.url}/after`)).rejects.toThrow(TypeError)
   })
 
+  it('while the network is down, cuts every connection, open or new, until it is back up', async () => {
+    const proxy = await createFaultProxy({ target: targetUrl })
+    try {
+      expect(proxy.network).toBe('up')
+      expect((await fetch(`${proxy.url}/before`)).status).toBe(200)
+      // A request the server never answers holds its connection open: going down cuts it.
+      proxy.failNext(1, 'drop')
+      const open = fetch(`${proxy.url}/open`).then(
+        () => 'answered',
+        () => 'cut',
+      )
+      await vi.waitFor(() => expect(proxy.requests).toBe(2))
+      proxy.setNetwork('down')
+      expect(proxy.network).toBe('down')
+      expect(await open).toBe('cut')
+      const cutsWhenDown = proxy.networkCuts
+      expect(cutsWhenDown).toBeGreaterThanOrEqual(1)
+      // New connections are destroyed on arrival: a real network error in fetch, no request seen.
+      await expect(fetch(`${proxy.url}/offline`)).rejects.toThrow(TypeError)
+      await expect(fetch(`${proxy.url}/offline`, { method: 'POST', body: '{}' })).rejects.toThrow(TypeError)
+      expect(proxy.networkCuts).toBeGreaterThanOrEqual(cutsWhenDown + 2)
+      expect(proxy.requests).toBe(2)
+      proxy.setNetwork('up')
+      expect((await fetch(`${proxy.url}/after`)).status).toBe(200)
+      expect(proxy.requests).toBe(3)
+      expect(() => proxy.setNetwork('sideways' as never)).toThrow(InvalidOptionsError)
+    } finally {
+      await proxy.close()
+    }
+  })
+
+  it("offline, the REST adapter's requests fail with a network error it classifies as transient", async () => {
+    const proxy = await createFaultProxy({ target: targetUrl })
+    try {
+      const adapter = createRestAdapter({ baseUrl: proxy.url })
+      const context = { signal: new AbortController().signal, now: () => Date.now() }
+      proxy.setNetwork('down')
+      const failure = await adapter.signIn({ email: 'ada@example.com', password: 'pw' }, context).then(
+        () => null,
+        (error: unknown) => error,
+      )
+      expect(failure).toBeInstanceOf(TypeError)
+      expect(adapter.classify?.(failure)).toBe('transient')
+      expect(proxy.networkCuts).toBeGreaterThan(0)
+    } finally {
+      await proxy.close()
+    }
+  })
+
+  it('going down ends a delayed answer at once, and close() still cuts everything', async () => {
+    const proxy = await createFaultProxy({ target: targetUrl })
+    proxy.failNext(1, { delay: 60_000 })
+    const delayed = fetch(`${proxy.url}/slow`).then(
+      () => 'answered',
+      () => 'cut',
+    )
+    await vi.waitFor(() => expect(proxy.log).toHaveLength(1))
+    // The scenario control's move is the same switch.
+    await proxy.control.network('down')
+    expect(proxy.network).toBe('down')
+    expect(await delayed).toBe('cut')
+    expect(() => proxy.control.check()).not.toThrow()
+    await proxy.close()
+    await expect(fetch(`${proxy.url}/after`)).rejects.toThrow(TypeError)
+  })
+
   it('refuses a fault it does not know, rather than pass the request through', async () => {
     const proxy = await createFaultProxy({ target: targetUrl })
     try {
