@@ -49,9 +49,9 @@ const equivalentReason = (file: string, original: string, line: string, m: Mutan
 /** Why a file's mutants live, as far as it was triaged (docs/mutation.md has the long form). */
 const reasons: Record<string, string> = {
   'machines/authMachine.ts':
-    'Test to write: the string and object literals are state targets, event names and assign payloads whose loss the suites do not observe on every path (validating’s timeout and tab adoption, signingOut’s own `auth.signOut`/`tab.signedOut` no-ops, the restore error routes).',
+    'All equivalent (the reason is in each row): guards on an event type or a context field that every way into the state already fixes. The route tests in test/machines (restoreRoutes, signInOutRoutes, refreshingRoutes, chartDefinition) kill the rest.',
   'machines/authSetup.ts':
-    'Test to write: fields of assign payloads (`retryAt: 0`, `attempt: 0`), the `notProvided` actors (only reached by a chart started without its effects) and the `retryDelay` offline branch.',
+    'All equivalent (reasons in the rows): action guards on the one event the action runs for, and `heldSession()`, which runs only where a session is held, so its message is never written (no test can reach it).',
   'machines/refreshingState.ts':
     'Test to write: `awaitingClaims` and `backingOff` timeouts of a waiter that is not the last one, and the tab-adoption settle inside `refreshing`.',
   'machines/refreshWaiters.ts':
@@ -63,18 +63,19 @@ const reasons: Record<string, string> = {
   'src/classifyError.ts':
     'Static: the `REASONS` entries are module-level, so an incremental run did not re-test them after test/src/classifyBoundaries.test.ts (which names every reason) was added; `--force` would. Equivalent: `typeof reason === "string"` → true, since `REASONS.has` of a non-string is false.',
   'src/createAuthClient.ts':
-    'Test to write: the stopped-client paths (`report` after `stop()` logs instead of emitting), `tabId` fallback without `crypto.randomUUID`, `refresh()` refused in a non-refreshable state.',
+    "Equivalent: `'token_expired'` is for an `expired` state without a SessionExpiredError, which the chart never enters (see decideToken's marked twin); `notify()`'s `running()` guard only spares a stopped actor an event, which xstate's production build (the one Node resolves) drops silently and its development build warns about.",
   'src/createAuthEffects.ts':
     'No coverage: the Web Lock, rotation-record and cross-tab re-read paths run only with `tabs: true` in a page (test/e2e, Chromium), which the mutation suite does not run. Test to write: a jsdom suite with a fake IndexedDB.',
   'src/createAuthFetch.ts':
     'Covered by test/src/authFetchEdges.test.ts. Test to write: the 401 refresh is forced (`{ force: true }`): an unforced one would be answered by an unforced refresh already in flight.',
-  'src/createInspectListener.ts': 'Test to write: an inspect option that is an observer object.',
+  'src/createInspectListener.ts':
+    'Equivalent through the client: it calls createInspectListener only when `inspect` is given (`options.inspect && ...`), so the `undefined` shortcut is never taken.',
   'src/createInTabLocks.ts':
     'The queueing is unreachable through the client (its lock is its own, its chart runs one refresh at a time); the equivalent ones are marked in the source. Test to write: a refresh whose signal aborts while it waits for the in-tab lock.',
   'src/createMemoryStorage.ts':
     'Covered by test/src/rotationRecord.test.ts (a session in `sessionStorage` gets no record; a `sessionStorage` that throws on access).',
   'src/createRotationRecord.ts':
-    'Covered by test/src/rotationRecord.test.ts: the record against fake-indexeddb with stubbed page globals. Test to write: an IndexedDB request or transaction that errors or aborts after opening (fake-indexeddb does not fail them on its own), and a removal that fails.',
+    'Covered by test/src/rotationRecord.test.ts and rotationOrder.test.ts: the record against fake-indexeddb with stubbed page globals. Test to write: an IndexedDB request or transaction that errors or aborts after opening (fake-indexeddb does not fail them on its own), and a removal that fails. The `SHA-256` literal survives because the tests stub `crypto.subtle.digest` in process (a real digest on the thread pool made the wait depend on the load).',
   'src/createSessionStore.ts':
     'Equivalent: the `not a session record` detail is for a non-InvalidSessionError thrown by decoding, which decodeStoredSession never throws; the `stored session` label is checked only through its message prefix in one path.',
   'src/createSnapshotView.ts':
@@ -94,6 +95,8 @@ const reasons: Record<string, string> = {
   'src/parseSession.ts':
     'Equivalent: the default `what` labels are overridden by every caller in the client; the `invalid` detail is only used for a zod error with no issue, which zod never produces. Test to write: decodeClaims of an ID token with bad claims names the idToken field.',
   'src/redactForInspection.ts': 'Covered by test/src/redactionRules.test.ts.',
+  'src/redactSecrets.ts':
+    'Equivalent (reasons in the rows): the shortcut for no secrets or a non-object only saves the walk, which finds nothing to rewrite then; the one caller passes an AuthError, never null; no caller passes a null session.',
   'src/resolveStorage.ts':
     "Covered by test/src/platformDefaults.test.ts (no `localStorage`, one without `getItem`, one that throws on access). Test to write: the memory fallback's own reads, writes and removals are not observable from the one client that owns it.",
   'src/resolveTabs.ts':
