@@ -260,21 +260,9 @@ export function createAuthWorld<Credentials = FakeCredentials>(options: AuthScen
     // forced refresh must be answered by a request that started after it).
     async refresh(session: Session, context) {
       if (net.down && !ownsNetwork) throw offline('refresh')
-      if (net.down) {
-        // Sent offline: it reaches no server and can issue no token, so it is not counted among
-        // the refresh requests; yet it is in flight while it fails, and I2 holds for it too.
-        refreshInFlight += 1
-        if (refreshInFlight > 1) violate(`I2: ${refreshInFlight} refresh requests in flight at once`)
-        if (session.refreshToken !== undefined && rotated.has(session.refreshToken)) {
-          violate('I2: a refresh token another request already rotated was sent again')
-        }
-        try {
-          return remember(await call('refresh', context.signal, () => inner.refresh(session, context)))
-        } finally {
-          refreshInFlight -= 1
-        }
-      }
-      const number = ++refreshCalls
+      // Sent with your network down, it reaches no server and can issue no token, so it is not
+      // counted among the refresh requests; yet it is in flight while it fails, and I2 holds for it.
+      const number = net.down ? undefined : ++refreshCalls
       refreshInFlight += 1
       if (refreshInFlight > 1) violate(`I2: ${refreshInFlight} refresh requests in flight at once`)
       const presented = session.refreshToken
@@ -283,6 +271,7 @@ export function createAuthWorld<Credentials = FakeCredentials>(options: AuthScen
       }
       try {
         const answer = remember(await call('refresh', context.signal, () => inner.refresh(session, context)))
+        if (number === undefined) return answer
         if (presented !== undefined && answer.refreshToken !== presented) rotated.add(presented)
         issuedBy.set(decodeClaims(answer.accessToken).jti, number)
         if (net.answerDue) {
