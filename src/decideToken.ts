@@ -10,6 +10,11 @@ export type TokenDecision =
   | { kind: 'check' }
   | { kind: 'wait' }
 
+// The decisions that carry nothing are shared: the slow path allocates none per caller.
+const CHECK: TokenDecision = { kind: 'check' }
+// Stryker disable next-line ObjectLiteral,StringLiteral: equivalent, createGetToken waits on any decision that is not a token, an error or a check
+const WAIT: TokenDecision = { kind: 'wait' }
+
 interface ChartView {
   status: string
   value: unknown
@@ -46,7 +51,7 @@ export function decideToken(view: ChartView, now: number): TokenDecision {
   if (value === 'authenticated') {
     // Stryker disable next-line ObjectLiteral,StringLiteral: equivalent, unreachable: every way into `authenticated` holds a session
     if (session === null) return { kind: 'error', error: new NotAuthenticatedError() }
-    return isDue(session, now, margin) ? { kind: 'check' } : { kind: 'token', token: session.accessToken }
+    return isDue(session, now, margin) ? CHECK : { kind: 'token', token: session.accessToken }
   }
   if (value === 'unauthenticated' || value === 'signingOut') {
     return { kind: 'error', error: new NotAuthenticatedError() }
@@ -59,8 +64,7 @@ export function decideToken(view: ChartView, now: number): TokenDecision {
   }
   if (typeof value === 'object' && value !== null && 'refreshing' in value) {
     const step = (value as { refreshing: string }).refreshing
-    // Stryker disable next-line ObjectLiteral,StringLiteral: equivalent, createGetToken waits on any decision that is not a token, an error or a check
-    if (session === null) return { kind: 'wait' }
+    if (session === null) return WAIT
     // I1's one exception: the due refresh failed transiently and the held token still works, so
     // the caller's request goes out with it rather than failing; `snapshot.error` says why.
     if (step === 'backingOff') {
@@ -69,14 +73,15 @@ export function decideToken(view: ChartView, now: number): TokenDecision {
     }
     if (step === 'awaitingClaims' && !isDue(session, now, margin)) return { kind: 'token', token: session.accessToken }
   }
-  // Stryker disable next-line ObjectLiteral,StringLiteral: equivalent, createGetToken waits on any decision that is not a token, an error or a check
-  return { kind: 'wait' }
+  return WAIT
 }
 
 /**
  * `getToken()` over a chart actor. The hot path: a held, fresh token is served from memory with
- * one clock read. Everything else (waiting, refreshing, failing) follows {@link decideToken},
- * waking on each change of the chart.
+ * one clock read. Everything else (waiting, refreshing, failing) follows {@link decideToken}.
+ * Callers that have to wait share one loop that wakes on each change of the chart: they would all
+ * decide the same on the same snapshot, so a thousand waiting callers cost one decision per
+ * change and one promise, not a thousand of each.
  *
  * @example
  * const getToken = createGetToken(actor, clock, createChangeSignal(actor))
@@ -86,15 +91,43 @@ export function createGetToken(
   clock: { now(): number },
   nextChange: () => Promise<void>,
 ): () => Promise<string> {
-  const slowPath = async (): Promise<string> => {
+  // What to do now, a due token's check already sent: a token, an error, or null to wait.
+  const decide = (): TokenDecision => {
     for (;;) {
       const decision = decideToken(actor.getSnapshot(), clock.now())
-      if (decision.kind === 'token') return decision.token
-      if (decision.kind === 'error') throw decision.error
-      if (decision.kind === 'check') actor.send({ type: 'session.check' })
-      else await nextChange()
+      if (decision.kind !== 'check') return decision
+      actor.send({ type: 'session.check' })
     }
   }
-  // Kept this small so that it stays cheap to call: the loop lives in `slowPath`.
-  return async () => freshToken(actor.getSnapshot(), clock.now()) ?? slowPath()
+  let waiting: Promise<string> | null = null
+  const waitForDecision = async (): Promise<string> => {
+    try {
+      for (;;) {
+        await nextChange()
+        const decision = decide()
+        if (decision.kind === 'token') return decision.token
+        if (decision.kind === 'error') throw decision.error
+      }
+    } finally {
+      // Settled: a later caller decides for itself again.
+      waiting = null
+    }
+  }
+  // Each caller decides once on its own, so one that comes between a change of the chart and the
+  // shared loop's wake-up still gets the answer of the snapshot it met.
+  const slowPath = (): Promise<string> => {
+    const decision = decide()
+    if (decision.kind === 'token') return Promise.resolve(decision.token)
+    if (decision.kind === 'error') return Promise.reject(decision.error)
+    return (waiting ??= waitForDecision())
+  }
+  // Kept this small so that it stays cheap to call; a throwing clock still rejects, never throws.
+  return () => {
+    try {
+      const token = freshToken(actor.getSnapshot(), clock.now())
+      return token === null ? slowPath() : Promise.resolve(token)
+    } catch (error) {
+      return Promise.reject(error as Error)
+    }
+  }
 }
