@@ -36,15 +36,17 @@ export interface AuthMachineInput {
 }
 
 /**
- * One pending `refresh()` call. `minGen` is the first request generation whose result may
- * settle it: a forced call that arrives while an unforced request is in flight must not be
- * answered by that request (auth0-spa-js #1691), so it waits for the next one.
+ * One pending `refresh()` call. `joined` says whether the request in flight (or the one that just
+ * answered) is this call's: every waiting call joins a request as `requesting` starts it, but a
+ * call that needs the cache bypassed and arrives while an unforced request is in flight must not
+ * be answered by that request (auth0-spa-js #1691), so it stays unjoined and waits for the next,
+ * forced, one.
  */
 export interface RefreshWaiter {
   id: number
   force: boolean
   until: ClaimsPredicate | undefined
-  minGen: number
+  joined: boolean
 }
 
 export interface AuthContext {
@@ -65,9 +67,12 @@ export interface AuthContext {
    * nothing failed.
    */
   retryAt: number
-  /** The generation of the latest refresh request started. */
-  gen: number
-  inflightForce: boolean
+  /**
+   * Whether the latest refresh request bypasses the cache: set as `requesting` starts it, from the
+   * calls it answers. A value of its own, not read off the joined calls, because the request stays
+   * forced when the forced call that made it so times out: a forced call arriving then joins it.
+   */
+  forcedRequest: boolean
   waiters: RefreshWaiter[]
   signInId: number | null
   /**

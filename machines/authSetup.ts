@@ -19,7 +19,7 @@ import type {
   RestoreOutput,
   SessionOutput,
 } from './AuthContext.js'
-import { type Settlement, settleAll, settleOnTransient } from './refreshWaiters.js'
+import { needsForce, type Settlement, settleAll, settleOnTransient } from './refreshWaiters.js'
 import { backoffDelay, canRefresh, checkDelay, claimsDelay, isDue } from './sessionTiming.js'
 
 // fail loudly so a chart started without its effects cannot pass for a working one.
@@ -190,11 +190,12 @@ export const authSetup = setup({
       enqueue('syncSinks')
       if (event.origin === 'adapter') enqueue('storeSession')
     }),
+    // No request is in flight where this runs (authenticated, backingOff, awaitingClaims): the
+    // call joins the next one, as `requesting` starts it.
     addWaiterForNextRequest: assign({
       waiters: ({ context, event }) =>
         event.type === 'session.refresh'
-          ? // Stryker disable next-line ArithmeticOperator: equivalent, no request is in flight where this runs (authenticated, backingOff, awaitingClaims): the next one, gen + 1, settles the call with either bound
-            [...context.waiters, { id: event.id, force: event.force, until: event.until, minGen: context.gen + 1 }]
+          ? [...context.waiters, { id: event.id, force: event.force, until: event.until, joined: false }]
           : context.waiters,
     }),
     // A call joins the request in flight unless it needs a cache bypass that request lacks; then
@@ -202,9 +203,8 @@ export const authSetup = setup({
     addWaiterToCurrentRequest: assign({
       waiters: ({ context, event }) => {
         if (event.type !== 'session.refresh') return context.waiters
-        const needsForce = event.force || event.until !== undefined
-        const minGen = needsForce && !context.inflightForce ? context.gen + 1 : context.gen
-        return [...context.waiters, { id: event.id, force: event.force, until: event.until, minGen }]
+        const joined = context.forcedRequest || !needsForce(event)
+        return [...context.waiters, { id: event.id, force: event.force, until: event.until, joined }]
       },
     }),
     timeOutWaiter: enqueueActions(({ context, event, enqueue }) => {

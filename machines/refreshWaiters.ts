@@ -1,6 +1,6 @@
 import { AuthError } from '../src/errors.js'
 import type { Claims } from '../src/Session.js'
-import type { RefreshWaiter } from './AuthContext.js'
+import type { ClaimsPredicate, RefreshWaiter } from './AuthContext.js'
 
 /** A waiter's outcome: `null` for success, an error otherwise. */
 export interface Settlement {
@@ -22,15 +22,26 @@ function checkPredicate(waiter: RefreshWaiter, claims: Claims): AuthError | bool
   }
 }
 
+/** Whether a call needs the cache bypassed: a forced one, or one waiting for claims. */
+export const needsForce = (waiter: { force: boolean; until?: ClaimsPredicate | undefined }) =>
+  waiter.force || waiter.until !== undefined
+
+/** Whether the request in flight is this waiter's (the one a request answers). */
+export const isJoined = (waiter: RefreshWaiter) => waiter.joined
+
 /**
- * After a request of generation `gen` succeeded with `claims`: settles the waiters it answers
- * and keeps those that need a later, forced request or claims not seen yet.
+ * After a new session with `claims` arrived: settles the waiters it `answers` whose predicate
+ * holds, and keeps the others (those that need a later, forced request or claims not seen yet).
  */
-export function settleOnSuccess(waiters: RefreshWaiter[], gen: number, claims: Claims): WaiterSplit {
+export function settleOnSuccess(
+  waiters: RefreshWaiter[],
+  claims: Claims,
+  answers: (waiter: RefreshWaiter) => boolean,
+): WaiterSplit {
   const settled: Settlement[] = []
   const remaining: RefreshWaiter[] = []
   for (const waiter of waiters) {
-    if (waiter.minGen > gen) {
+    if (!answers(waiter)) {
       remaining.push(waiter)
       continue
     }

@@ -1,7 +1,7 @@
 import { assign, enqueueActions, not } from 'xstate'
 import { AuthError, RequestTimeoutError } from '../src/errors.js'
 import { asAuthError, authSetup, due, emitSettlements, expiredBy, heldSession } from './authSetup.js'
-import { settleAll, settleOnSuccess } from './refreshWaiters.js'
+import { isJoined, needsForce, settleAll, settleOnSuccess } from './refreshWaiters.js'
 import { canRefresh, isNewerSession } from './sessionTiming.js'
 
 /**
@@ -22,11 +22,8 @@ export const refreshingState = authSetup.createStateConfig({
       actions: [
         'adoptTabSession',
         enqueueActions(({ context, enqueue }) => {
-          const { settled, remaining } = settleOnSuccess(
-            context.waiters,
-            Number.MAX_SAFE_INTEGER,
-            heldSession(context).claims,
-          )
+          // Another tab's session answers every call its claims satisfy, joined or not.
+          const { settled, remaining } = settleOnSuccess(context.waiters, heldSession(context).claims, () => true)
           emitSettlements(enqueue, settled, context.session)
           enqueue.assign({ waiters: remaining })
         }),
@@ -52,15 +49,17 @@ export const refreshingState = authSetup.createStateConfig({
       ],
     },
     requesting: {
+      // This request answers every call waiting as it starts, and bypasses the cache if one of
+      // them needs it.
       entry: assign({
-        gen: ({ context }) => context.gen + 1,
-        inflightForce: ({ context }) => context.waiters.some((w) => w.force || w.until !== undefined),
+        waiters: ({ context }) => context.waiters.map((w) => ({ ...w, joined: true })),
+        forcedRequest: ({ context }) => context.waiters.some(needsForce),
       }),
       invoke: {
         src: 'refreshSession',
         input: ({ context }) => ({
           session: heldSession(context),
-          force: context.inflightForce,
+          force: context.forcedRequest,
           refreshTokenAt: context.refreshTokenAt,
         }),
         onDone: {
@@ -68,7 +67,7 @@ export const refreshingState = authSetup.createStateConfig({
           actions: [
             'adoptSessionOutput',
             enqueueActions(({ context, enqueue }) => {
-              const { settled, remaining } = settleOnSuccess(context.waiters, context.gen, heldSession(context).claims)
+              const { settled, remaining } = settleOnSuccess(context.waiters, heldSession(context).claims, isJoined)
               emitSettlements(enqueue, settled, context.session)
               enqueue.assign({ waiters: remaining })
             }),
@@ -104,7 +103,9 @@ export const refreshingState = authSetup.createStateConfig({
     },
     routing: {
       always: [
-        { guard: ({ context }) => context.waiters.some((w) => w.minGen > context.gen), target: 'requesting' },
+        // A call the last request was not for (it needs a bypass that request lacked, or came
+        // while none was in flight) goes out now.
+        { guard: ({ context }) => context.waiters.some((w) => !w.joined), target: 'requesting' },
         { guard: ({ context }) => context.waiters.length > 0, target: 'awaitingClaims' },
         {
           // A token that is due the moment it arrives would otherwise be refreshed in a loop;

@@ -123,15 +123,12 @@ export const createAuthClientRef: {
   },
 }
 
-const waiterWithoutUntil = (minGenOf: (gen: number, force: boolean) => number) =>
-  assign(({ context, event }: { context: { waiters: unknown[]; gen: number }; event: { type: string } }) => {
+const waiterWithoutUntil = (joinedOf: (force: boolean) => boolean) =>
+  assign(({ context, event }: { context: { waiters: unknown[] }; event: { type: string } }) => {
     if (event.type !== 'session.refresh') return {}
     const e = event as unknown as { id: number; force: boolean }
     return {
-      waiters: [
-        ...context.waiters,
-        { id: e.id, force: e.force, until: undefined, minGen: minGenOf(context.gen, e.force) },
-      ],
+      waiters: [...context.waiters, { id: e.id, force: e.force, until: undefined, joined: joinedOf(e.force) }],
     }
   })
 
@@ -192,8 +189,8 @@ export const buildMutants = (authMachine: typeof AuthMachine): Mutant[] => [
     source: 'seed 003',
     machine: authMachine.provide({
       actions: {
-        addWaiterForNextRequest: waiterWithoutUntil((gen) => gen + 1) as never,
-        addWaiterToCurrentRequest: waiterWithoutUntil((gen, force) => (force ? gen + 1 : gen)) as never,
+        addWaiterForNextRequest: waiterWithoutUntil(() => false) as never,
+        addWaiterToCurrentRequest: waiterWithoutUntil((force) => !force) as never,
       },
     }),
   },
@@ -230,7 +227,7 @@ export const buildMutants = (authMachine: typeof AuthMachine): Mutant[] => [
         addWaiterToCurrentRequest: assign({
           waiters: ({ context, event }) =>
             event.type === 'session.refresh'
-              ? [...context.waiters, { id: event.id, force: event.force, until: event.until, minGen: context.gen }]
+              ? [...context.waiters, { id: event.id, force: event.force, until: event.until, joined: true }]
               : context.waiters,
         }),
       },

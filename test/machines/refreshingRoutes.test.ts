@@ -149,6 +149,40 @@ describe('the chart answering refresh() calls', () => {
     expect(chart.state()).toBe('refreshing.requesting')
   })
 
+  it('a forced call that meets an unforced request is answered by a second, forced, request (auth0-spa-js #1691)', async () => {
+    const chart = await authenticatedChart()
+    chart.send({ type: 'session.refresh', id: 1, force: false, timeoutMs: 60_000 })
+    chart.send({ type: 'session.refresh', id: 2, force: true, timeoutMs: 60_000 })
+    const first = sessionAt(chart.clock.now())
+    await chart.answer('refreshSession', sessionOutput(first))
+    expect(chart.emittedOf<Settled>('refresh.settled').map((s) => [s.id, s.session])).toEqual([[1, first]])
+    expect(chart.state()).toBe('refreshing.requesting')
+    expect(chart.calls.refreshSession.map((c) => c.input.force)).toEqual([false, true])
+    const second = sessionAt(chart.clock.now())
+    await chart.answer('refreshSession', sessionOutput(second))
+    expect(chart.emittedOf<Settled>('refresh.settled').map((s) => [s.id, s.session])).toEqual([
+      [1, first],
+      [2, second],
+    ])
+    expect(chart.state()).toBe('authenticated')
+  })
+
+  it('a forced request stays forced when its forced caller times out: a forced call arriving then joins it', async () => {
+    const chart = await authenticatedChart()
+    chart.send({ type: 'session.refresh', id: 1, force: true, timeoutMs: 100 })
+    await chart.clock.advance(100)
+    expect(chart.emittedOf<Settled>('refresh.settled').map((s) => s.id)).toEqual([1])
+    chart.send({ type: 'session.refresh', id: 2, force: true, timeoutMs: 60_000 })
+    const next = sessionAt(chart.clock.now())
+    await chart.answer('refreshSession', sessionOutput(next))
+    expect(chart.emittedOf<Settled>('refresh.settled').map((s) => [s.id, s.session])).toEqual([
+      [1, chart.session],
+      [2, next],
+    ])
+    expect(chart.calls.refreshSession).toHaveLength(1)
+    expect(chart.state()).toBe('authenticated')
+  })
+
   it('a rejected refresh fails every caller once, says how old the refresh token was, and keeps no caller', async () => {
     const chart = await authenticatedChart()
     await chart.clock.advance(1_000)
