@@ -43,11 +43,26 @@ export interface AuthMachineInput {
  * forced, one.
  */
 export interface RefreshWaiter {
+  kind: 'refresh'
   id: number
   force: boolean
   until: ClaimsPredicate | undefined
   joined: boolean
 }
+
+/** The pending `signIn()` call: answered when its sign-in ends, or cancelled by a newer sign-in or a sign-out. */
+export interface SignInCall {
+  kind: 'signIn'
+  id: number
+}
+
+/**
+ * A call the chart has not answered yet, by the id the client gave it (unique across both kinds).
+ * The chart answers each once, with `signIn.settled` or `refresh.settled`. The two kinds never
+ * wait together: `auth.signIn` answers every pending call before it adds its own, and only
+ * `authenticated` and `refreshing` take a `session.refresh`.
+ */
+export type PendingCall = SignInCall | RefreshWaiter
 
 export interface AuthContext {
   readonly config: AuthMachineInput
@@ -73,8 +88,8 @@ export interface AuthContext {
    * forced when the forced call that made it so times out: a forced call arriving then joins it.
    */
   forcedRequest: boolean
-  waiters: RefreshWaiter[]
-  signInId: number | null
+  /** The `signIn()` and `refresh()` calls still waiting for the chart's answer. */
+  calls: PendingCall[]
   /**
    * The platform said the network is gone (`network.offline`). A failed refresh then backs off by
    * the longest delay, and `network.online` retries it at once.

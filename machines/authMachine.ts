@@ -1,6 +1,7 @@
 import { assign, emit, enqueueActions } from 'xstate'
 import { RequestTimeoutError, SessionExpiredError } from '../src/errors.js'
-import { asAuthError, authSetup, due, expiredBy, heldSession, now } from './authSetup.js'
+import { asAuthError, authSetup, due, emitSettlements, expiredBy, heldSession, now } from './authSetup.js'
+import { settleAll } from './refreshWaiters.js'
 import { refreshingState } from './refreshingState.js'
 import { canRefresh, isNewerSession, isPastExpiry } from './sessionTiming.js'
 
@@ -28,8 +29,7 @@ export const authMachine = authSetup.createMachine({
     claimsAttempt: 0,
     retryAt: 0,
     forcedRequest: false,
-    waiters: [],
-    signInId: null,
+    calls: [],
     offline: false,
   }),
   // For as long as the chart runs: XState starts it with the chart and stops (aborts) it with it.
@@ -39,13 +39,12 @@ export const authMachine = authSetup.createMachine({
     'network.online': { actions: assign({ offline: false }) },
     'auth.signIn': {
       target: '.signingIn',
-      actions: ['cancelRefreshWaiters', 'cancelSignIn', assign({ signInId: ({ event }) => event.id })],
+      actions: ['cancelCalls', assign({ calls: ({ event }) => [{ kind: 'signIn' as const, id: event.id }] })],
     },
     'auth.signOut': {
       target: '.signingOut',
       actions: [
-        'cancelRefreshWaiters',
-        'cancelSignIn',
+        'cancelCalls',
         assign({ endedSession: ({ context }) => context.session, error: null }),
         'endSession',
         'syncSinks',
@@ -57,7 +56,7 @@ export const authMachine = authSetup.createMachine({
       guard: 'hasSession',
       target: '.unauthenticated',
       actions: [
-        'cancelRefreshWaiters',
+        'cancelCalls',
         'endSession',
         assign({ error: null }),
         'syncSinks',
@@ -214,11 +213,10 @@ export const authMachine = authSetup.createMachine({
           target: 'authenticated',
           actions: [
             'adoptSessionOutput',
+            // The sign-in call is the only one pending while `signingIn` runs.
             enqueueActions(({ context, enqueue }) => {
-              if (context.signInId !== null) {
-                enqueue.emit({ type: 'signIn.settled', id: context.signInId, error: null, session: context.session })
-              }
-              enqueue.assign({ signInId: null })
+              emitSettlements(enqueue, settleAll(context.calls, null), context.session)
+              enqueue.assign({ calls: [] })
             }),
           ],
         },

@@ -1,7 +1,7 @@
 import { assign, enqueueActions, not } from 'xstate'
 import { AuthError, RequestTimeoutError } from '../src/errors.js'
 import { asAuthError, authSetup, due, emitSettlements, expiredBy, heldSession } from './authSetup.js'
-import { isJoined, needsForce, settleAll, settleOnSuccess } from './refreshWaiters.js'
+import { isJoined, needsForce, settleAll, settleOnSuccess, waitersOf } from './refreshWaiters.js'
 import { canRefresh, isNewerSession } from './sessionTiming.js'
 
 /**
@@ -23,9 +23,9 @@ export const refreshingState = authSetup.createStateConfig({
         'adoptTabSession',
         enqueueActions(({ context, enqueue }) => {
           // Another tab's session answers every call its claims satisfy, joined or not.
-          const { settled, remaining } = settleOnSuccess(context.waiters, heldSession(context).claims, () => true)
+          const { settled, remaining } = settleOnSuccess(waitersOf(context), heldSession(context).claims, () => true)
           emitSettlements(enqueue, settled, context.session)
-          enqueue.assign({ waiters: remaining })
+          enqueue.assign({ calls: remaining })
         }),
       ],
     },
@@ -52,8 +52,8 @@ export const refreshingState = authSetup.createStateConfig({
       // This request answers every call waiting as it starts, and bypasses the cache if one of
       // them needs it.
       entry: assign({
-        waiters: ({ context }) => context.waiters.map((w) => ({ ...w, joined: true })),
-        forcedRequest: ({ context }) => context.waiters.some(needsForce),
+        calls: ({ context }) => waitersOf(context).map((w) => ({ ...w, joined: true })),
+        forcedRequest: ({ context }) => waitersOf(context).some(needsForce),
       }),
       invoke: {
         src: 'refreshSession',
@@ -67,9 +67,9 @@ export const refreshingState = authSetup.createStateConfig({
           actions: [
             'adoptSessionOutput',
             enqueueActions(({ context, enqueue }) => {
-              const { settled, remaining } = settleOnSuccess(context.waiters, heldSession(context).claims, isJoined)
+              const { settled, remaining } = settleOnSuccess(waitersOf(context), heldSession(context).claims, isJoined)
               emitSettlements(enqueue, settled, context.session)
-              enqueue.assign({ waiters: remaining })
+              enqueue.assign({ calls: remaining })
             }),
           ],
         },
@@ -82,8 +82,8 @@ export const refreshingState = authSetup.createStateConfig({
                 const error = expiredBy(context, event.error, 'refresh_rejected')
                 enqueue.assign({ error })
                 enqueue.emit({ type: 'refreshRejected', error, tokenAge: error.tokenAge })
-                emitSettlements(enqueue, settleAll(context.waiters, error).settled, null)
-                enqueue.assign({ waiters: [] })
+                emitSettlements(enqueue, settleAll(context.calls, error), null)
+                enqueue.assign({ calls: [] })
               }),
             ],
           },
@@ -105,8 +105,8 @@ export const refreshingState = authSetup.createStateConfig({
       always: [
         // A call the last request was not for (it needs a bypass that request lacked, or came
         // while none was in flight) goes out now.
-        { guard: ({ context }) => context.waiters.some((w) => !w.joined), target: 'requesting' },
-        { guard: ({ context }) => context.waiters.length > 0, target: 'awaitingClaims' },
+        { guard: ({ context }) => waitersOf(context).some((w) => !w.joined), target: 'requesting' },
+        { guard: ({ context }) => context.calls.length > 0, target: 'awaitingClaims' },
         {
           // A token that is due the moment it arrives would otherwise be refreshed in a loop;
           // back off as from a transient failure instead.
@@ -126,7 +126,7 @@ export const refreshingState = authSetup.createStateConfig({
     afterFailure: {
       always: [
         {
-          guard: ({ context }) => context.waiters.length === 0 && !due(context),
+          guard: ({ context }) => context.calls.length === 0 && !due(context),
           target: '#auth.authenticated',
         },
         { target: 'backingOff' },
@@ -146,7 +146,7 @@ export const refreshingState = authSetup.createStateConfig({
         'session.refresh': { actions: ['addWaiterForNextRequest', 'startRefreshTimer'] },
         'session.refreshTimeout': [
           {
-            guard: ({ context, event }) => !due(context) && context.waiters.every((w) => w.id === event.id),
+            guard: ({ context, event }) => !due(context) && context.calls.every((w) => w.id === event.id),
             target: '#auth.authenticated',
             actions: 'timeOutWaiter',
           },
@@ -161,7 +161,7 @@ export const refreshingState = authSetup.createStateConfig({
         'session.refresh': { actions: ['addWaiterForNextRequest', 'startRefreshTimer'] },
         'session.refreshTimeout': [
           {
-            guard: ({ context, event }) => context.waiters.every((w) => w.id === event.id),
+            guard: ({ context, event }) => context.calls.every((w) => w.id === event.id),
             target: '#auth.authenticated',
             actions: 'timeOutWaiter',
           },

@@ -124,11 +124,14 @@ export const createAuthClientRef: {
 }
 
 const waiterWithoutUntil = (joinedOf: (force: boolean) => boolean) =>
-  assign(({ context, event }: { context: { waiters: unknown[] }; event: { type: string } }) => {
+  assign(({ context, event }: { context: { calls: unknown[] }; event: { type: string } }) => {
     if (event.type !== 'session.refresh') return {}
     const e = event as unknown as { id: number; force: boolean }
     return {
-      waiters: [...context.waiters, { id: e.id, force: e.force, until: undefined, joined: joinedOf(e.force) }],
+      calls: [
+        ...context.calls,
+        { kind: 'refresh', id: e.id, force: e.force, until: undefined, joined: joinedOf(e.force) },
+      ],
     }
   })
 
@@ -225,10 +228,13 @@ export const buildMutants = (authMachine: typeof AuthMachine): Mutant[] => [
     machine: authMachine.provide({
       actions: {
         addWaiterToCurrentRequest: assign({
-          waiters: ({ context, event }) =>
+          calls: ({ context, event }) =>
             event.type === 'session.refresh'
-              ? [...context.waiters, { id: event.id, force: event.force, until: event.until, joined: true }]
-              : context.waiters,
+              ? [
+                  ...context.calls,
+                  { kind: 'refresh' as const, id: event.id, force: event.force, until: event.until, joined: true },
+                ]
+              : context.calls,
         }),
       },
     }),

@@ -71,6 +71,7 @@ describe('the chart deciding whether to refresh', () => {
     expect(settled.map((s) => s.id)).toEqual([1])
     expect(settled[0]?.error).toBe(chart.context().error)
     expect(chart.calls.refreshSession).toHaveLength(0)
+    chart.checkNoAnsweredCallKept()
   })
 
   it('refresh() of a good session without a refresh token fails, and the session stays', async () => {
@@ -82,6 +83,7 @@ describe('the chart deciding whether to refresh', () => {
     expect(settled[0]?.error).toBeInstanceOf(InvalidOptionsError)
     expect(chart.context().session).toBe(chart.session)
     expect(chart.calls.refreshSession).toHaveLength(0)
+    chart.checkNoAnsweredCallKept()
   })
 
   it('refresh() before the backoff of a failed request has run out waits for it', async () => {
@@ -189,7 +191,7 @@ describe('the chart answering refresh() calls', () => {
     chart.send({ type: 'session.refresh', id: 1, force: true, timeoutMs: 60_000 })
     await chart.fail('refreshSession', new AdapterError('refresh', 'rejected'))
     expect(chart.state()).toBe('expired')
-    expect(chart.context().waiters).toEqual([])
+    expect(chart.unanswered()).toEqual([])
     const settled = chart.emittedOf<Settled>('refresh.settled')
     expect(settled.map((s) => s.id)).toEqual([1])
     expect(settled[0]?.error).toBeInstanceOf(SessionExpiredError)
@@ -233,11 +235,12 @@ describe('the chart answering refresh() calls', () => {
     chart.send({ type: 'tab.sessionChanged', session: newer, refreshTokenAt: null, origin: 'tab' })
     expect(chart.state()).toBe('authenticated')
     expect(chart.context().session).toBe(newer)
-    expect(chart.context().waiters).toEqual([])
+    expect(chart.unanswered()).toEqual([])
     expect(chart.emittedOf('refresh.settled')).toEqual([
       { type: 'refresh.settled', id: 1, error: null, session: newer },
     ])
     expect(chart.calls.refreshSession[0]?.signal.aborted).toBe(true)
+    chart.checkNoAnsweredCallKept()
   })
 })
 
@@ -247,7 +250,7 @@ describe('the chart after a failed refresh', () => {
     chart.send({ type: 'session.refresh', id: 1, force: true, until: never, timeoutMs: 60_000 })
     await chart.fail('refreshSession', new AuthError('blip'))
     expect(chart.state()).toBe('refreshing.backingOff')
-    expect(chart.context().waiters.map((w) => w.id)).toEqual([1])
+    expect(chart.unanswered()).toEqual([1])
     expect(chart.emittedOf('refresh.settled')).toEqual([])
     await chart.clock.advance(750)
     expect(chart.calls.refreshSession).toHaveLength(2)
@@ -304,7 +307,7 @@ describe('the chart after a failed refresh', () => {
     let settled = chart.emittedOf<Settled>('refresh.settled')
     expect(settled.map((s) => s.id)).toEqual([1])
     expect(settled[0]?.error).toBeInstanceOf(ClaimsTimeoutError)
-    expect(chart.context().waiters.map((w) => w.id)).toEqual([2])
+    expect(chart.unanswered()).toEqual([2])
     await chart.clock.advance(10_000)
     expect(chart.state()).toBe('authenticated')
     settled = chart.emittedOf<Settled>('refresh.settled')
@@ -344,7 +347,7 @@ describe('the chart waiting for claims', () => {
     await chart.clock.advance(100)
     expect(chart.state()).toBe('refreshing.awaitingClaims')
     expect(chart.emittedOf<Settled>('refresh.settled').map((s) => s.id)).toEqual([1])
-    expect(chart.context().waiters.map((w) => w.id)).toEqual([2])
+    expect(chart.unanswered()).toEqual([2])
     await chart.clock.advance(100)
     expect(chart.state()).toBe('authenticated')
     const settled = chart.emittedOf<Settled>('refresh.settled')

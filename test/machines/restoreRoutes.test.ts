@@ -24,8 +24,7 @@ describe('the chart restoring a session', () => {
       claimsAttempt: 0,
       retryAt: 0,
       forcedRequest: false,
-      waiters: [],
-      signInId: null,
+      calls: [],
       offline: false,
     })
   })

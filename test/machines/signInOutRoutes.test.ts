@@ -27,7 +27,8 @@ describe('the chart signing in and out', () => {
     expect(settled[0]?.id).toBe(1)
     expect(settled[0]?.error).toBeInstanceOf(NotAuthenticatedError)
     expect(settled[0]?.error?.message).toBe('the session ended')
-    expect(chart.context().waiters).toEqual([])
+    expect(chart.unanswered()).toEqual([7])
+    chart.checkNoAnsweredCallKept()
     expect(chart.calls.signInWithCredentials[0]?.input).toEqual({ credentials: { email: 'a@example.com' } })
   })
 
@@ -41,7 +42,8 @@ describe('the chart signing in and out', () => {
     expect(settled[0]?.id).toBe(3)
     expect(settled[0]?.error).toBeInstanceOf(NotAuthenticatedError)
     expect(settled[0]?.error?.message).toBe('sign-in was cancelled by a newer call')
-    expect(chart.context().signInId).toBeNull()
+    expect(chart.unanswered()).toEqual([])
+    chart.checkNoAnsweredCallKept()
   })
 
   it('a finished sign-in is settled once: a later sign-out does not settle it again', async () => {
@@ -51,7 +53,7 @@ describe('the chart signing in and out', () => {
     await chart.answer('signInWithCredentials', sessionOutput(session))
     expect(chart.state()).toBe('authenticated')
     expect(chart.emittedOf('signIn.settled')).toEqual([{ type: 'signIn.settled', id: 4, error: null, session }])
-    expect(chart.context().signInId).toBeNull()
+    expect(chart.unanswered()).toEqual([])
     chart.send({ type: 'auth.signOut' })
     expect(chart.calls.signOutSession[0]?.input).toEqual({ session })
     await chart.answer('signOutSession', undefined)
@@ -104,7 +106,7 @@ describe('the chart when a sign-in or sign-out overlaps or fails', () => {
     const settled = chart.emittedOf<{ id: number; error: AuthError | null }>('signIn.settled')
     expect(settled.map((s) => s.id)).toEqual([1])
     expect(settled[0]?.error?.message).toBe('sign-in was cancelled by a newer call')
-    expect(chart.context().signInId).toBe(2)
+    expect(chart.unanswered()).toEqual([2])
   })
 
   it('a sign-out ends the refresh() calls waiting on the session', async () => {
@@ -114,7 +116,8 @@ describe('the chart when a sign-in or sign-out overlaps or fails', () => {
     const settled = chart.emittedOf<{ id: number; error: AuthError | null }>('refresh.settled')
     expect(settled.map((s) => s.id)).toEqual([1])
     expect(settled[0]?.error).toBeInstanceOf(NotAuthenticatedError)
-    expect(chart.context().waiters).toEqual([])
+    expect(chart.unanswered()).toEqual([])
+    chart.checkNoAnsweredCallKept()
   })
 
   it('a failed sign-in while signed in keeps the session, and settles the call with the failure', async () => {
@@ -129,6 +132,7 @@ describe('the chart when a sign-in or sign-out overlaps or fails', () => {
       { type: 'signIn.settled', id: 3, error: failure, session: chart.session },
     ])
     expect(chart.emittedOf('error')).toEqual([{ type: 'error', error: failure }])
+    chart.checkNoAnsweredCallKept()
   })
 
   it('a failed sign-in while signed out stays signed out, and settles the call with the failure', async () => {
@@ -141,6 +145,7 @@ describe('the chart when a sign-in or sign-out overlaps or fails', () => {
     expect(chart.emittedOf('signIn.settled')).toEqual([
       { type: 'signIn.settled', id: 4, error: failure, session: null },
     ])
+    chart.checkNoAnsweredCallKept()
   })
 
   it('a failed sign-out still ends signed out, with the failure reported and the ended session dropped', async () => {
@@ -169,7 +174,8 @@ describe('the chart hearing that another tab or the SDK signed out', () => {
     const settled = chart.emittedOf<{ id: number; error: AuthError | null }>('refresh.settled')
     expect(settled.map((s) => s.id)).toEqual([2])
     expect(settled[0]?.error).toBeInstanceOf(NotAuthenticatedError)
-    expect(chart.context().waiters).toEqual([])
+    expect(chart.unanswered()).toEqual([])
+    chart.checkNoAnsweredCallKept()
     expect(chart.effects).toEqual(['syncSinks:none'])
   })
 

@@ -464,7 +464,7 @@ describe('redaction: the snapshot, the definition and the actor views', () => {
     // Named `context` by its property; Stryker's instrumentation wraps it and the name is lost.
     expect(config.context).toMatch(/^\[function (context|anonymous)\]$/)
     expect(Array.isArray(config.on['auth.signIn']?.actions)).toBe(true)
-    expect((config.on['auth.signIn']?.actions as unknown[])[2]).toBe('[function assign]')
+    expect((config.on['auth.signIn']?.actions as unknown[])[1]).toBe('[function assign]')
     expect(Object.keys(config.states)).toContain('authenticated')
     // A copy the inspector may change: not frozen, and a change does not reach the next one.
     expect(Object.isFrozen(config)).toBe(false)
