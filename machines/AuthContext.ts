@@ -72,8 +72,6 @@ export interface AuthContext {
   error: AuthError | null
   /** When the held refresh token was received, for the token age in `refreshRejected`. */
   refreshTokenAt: number | null
-  /** The session a sign-out is ending, for the adapter's `signOut`. */
-  endedSession: Session | null
   attempt: number
   claimsAttempt: number
   /**

@@ -1,4 +1,4 @@
-import { assign, emit, enqueueActions } from 'xstate'
+import { assign, emit, enqueueActions, spawnChild, stopChild } from 'xstate'
 import { RequestTimeoutError, SessionExpiredError } from '../src/errors.js'
 import { asAuthError, authSetup, due, emitSettlements, expiredBy, heldSession, now } from './authSetup.js'
 import { settleAll } from './refreshWaiters.js'
@@ -24,7 +24,6 @@ export const authMachine = authSetup.createMachine({
     user: null,
     error: null,
     refreshTokenAt: null,
-    endedSession: null,
     attempt: 0,
     claimsAttempt: 0,
     retryAt: 0,
@@ -45,7 +44,10 @@ export const authMachine = authSetup.createMachine({
       target: '.signingOut',
       actions: [
         'cancelCalls',
-        assign({ endedSession: ({ context }) => context.session, error: null }),
+        // The adapter's sign-out is handed the session before the chart drops it (the sinks go to
+        // null in this same step, I4): only that actor holds it, and `signingOut` stops it on exit.
+        spawnChild('signOutSession', { id: 'signOut', input: ({ context }) => ({ session: context.session }) }),
+        assign({ error: null }),
         'endSession',
         'syncSinks',
         'clearStoredSession',
@@ -234,28 +236,23 @@ export const authMachine = authSetup.createMachine({
         'tab.signedOut': {},
       },
     },
+    // The sign-out actor was spawned by `auth.signOut`, with the session it ends as its input.
     signingOut: {
-      invoke: {
-        src: 'signOutSession',
-        input: ({ context }) => ({ session: context.endedSession }),
-        onDone: { target: 'unauthenticated', actions: assign({ endedSession: null }) },
-        onError: {
-          target: 'unauthenticated',
-          actions: [assign({ endedSession: null, error: ({ event }) => asAuthError(event.error) }), 'reportError'],
-        },
-      },
+      exit: stopChild('signOut'),
       after: {
         requestTimeout: {
           target: 'unauthenticated',
-          actions: [
-            assign({ endedSession: null, error: () => new RequestTimeoutError('signing out timed out') }),
-            'reportError',
-          ],
+          actions: [assign({ error: () => new RequestTimeoutError('signing out timed out') }), 'reportError'],
         },
       },
       on: {
         'auth.signOut': {},
         'tab.signedOut': {},
+        'xstate.done.actor.signOut': { target: 'unauthenticated' },
+        'xstate.error.actor.signOut': {
+          target: 'unauthenticated',
+          actions: [assign({ error: ({ event }) => asAuthError(event.error) }), 'reportError'],
+        },
       },
     },
   },

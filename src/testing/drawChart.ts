@@ -61,8 +61,12 @@ function guardName(guard: unknown): string | undefined {
  */
 export function rowText(machine: AnyStateMachine, t: ChartTransition, guard: string | undefined): string {
   const node = machine.getStateNodeById(t.source)
-  const src = node.invoke.map((i) => (typeof i.src === 'string' ? i.src : 'actor'))[0] ?? ''
-  const event = t.event === 'done actor' || t.event === 'error actor' ? `${t.event.split(' ')[0]} ${src}` : t.event
+  const kind = t.event.split(' ')[0] ?? ''
+  // A state that waits for an actor spawned on the way in (not invoked) names it by its id.
+  const prefix = `xstate.${kind}.actor.`
+  const spawned = [...node.transitions.keys()].find((type) => type.startsWith(prefix))?.slice(prefix.length)
+  const src = node.invoke.map((i) => (typeof i.src === 'string' ? i.src : 'actor'))[0] ?? spawned ?? ''
+  const event = t.event === 'done actor' || t.event === 'error actor' ? `${kind} ${src}` : t.event
   const to = t.targets.length === 0 ? '(no target)' : `→ ${t.targets.map((id) => id.split('.').pop()).join(', ')}`
   return `${event}${guard ? ` [${guard}]` : ''} ${to}`
 }

@@ -19,7 +19,6 @@ describe('the chart restoring a session', () => {
       user: null,
       error: null,
       refreshTokenAt: null,
-      endedSession: null,
       attempt: 0,
       claimsAttempt: 0,
       retryAt: 0,

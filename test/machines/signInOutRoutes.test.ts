@@ -56,11 +56,14 @@ describe('the chart signing in and out', () => {
     expect(chart.unanswered()).toEqual([])
     chart.send({ type: 'auth.signOut' })
     expect(chart.calls.signOutSession[0]?.input).toEqual({ session })
+    // only the adapter's sign-out holds the ended session while it runs; the context dropped it
+    expect(chart.context().session).toBeNull()
+    expect(chart.holdsTokensOf(session)).toBe(true)
     await chart.answer('signOutSession', undefined)
     expect(chart.state()).toBe('unauthenticated')
     expect(chart.emittedOf('signIn.settled')).toHaveLength(1)
     // the ended session (its tokens) is not kept once the adapter has been told
-    expect(chart.context().endedSession).toBeNull()
+    expect(chart.holdsTokensOf(session)).toBe(false)
   })
 
   it('a sign-out the adapter never answers ends after the request timeout, reported', async () => {
@@ -74,7 +77,7 @@ describe('the chart signing in and out', () => {
     expect(error).toBeInstanceOf(RequestTimeoutError)
     expect(error?.message).toBe('signing out timed out')
     expect(chart.emittedOf('error')).toEqual([{ type: 'error', error }])
-    expect(chart.context().endedSession).toBeNull()
+    expect(chart.holdsTokensOf(chart.session)).toBe(false)
     expect(chart.calls.signOutSession[0]?.signal.aborted).toBe(true)
   })
 
@@ -155,7 +158,7 @@ describe('the chart when a sign-in or sign-out overlaps or fails', () => {
     await chart.fail('signOutSession', failure)
     expect(chart.state()).toBe('unauthenticated')
     expect(chart.context().error).toBe(failure)
-    expect(chart.context().endedSession).toBeNull()
+    expect(chart.holdsTokensOf(chart.session)).toBe(false)
     expect(chart.emittedOf('error')).toEqual([{ type: 'error', error: failure }])
   })
 })
