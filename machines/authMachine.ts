@@ -1,6 +1,16 @@
 import { assign, emit, enqueueActions, spawnChild, stopChild } from 'xstate'
 import { RequestTimeoutError, SessionExpiredError } from '../src/errors.js'
-import { asAuthError, authSetup, due, emitSettlements, expiredBy, heldSession, now } from './authSetup.js'
+import type { PendingCall } from './AuthContext.js'
+import {
+  adoptSessionOutput,
+  asAuthError,
+  authSetup,
+  due,
+  emitSettlements,
+  expiredBy,
+  heldSession,
+  now,
+} from './authSetup.js'
 import { settleAll } from './refreshWaiters.js'
 import { refreshingState } from './refreshingState.js'
 import { canRefresh, isNewerSession, isPastExpiry } from './sessionTiming.js'
@@ -38,7 +48,7 @@ export const authMachine = authSetup.createMachine({
     'network.online': { actions: assign({ offline: false }) },
     'auth.signIn': {
       target: '.signingIn',
-      actions: ['cancelCalls', assign({ calls: ({ event }) => [{ kind: 'signIn' as const, id: event.id }] })],
+      actions: ['cancelCalls', assign({ calls: ({ event }): PendingCall[] => [{ kind: 'signIn', id: event.id }] })],
     },
     'auth.signOut': {
       target: '.signingOut',
@@ -214,7 +224,7 @@ export const authMachine = authSetup.createMachine({
         onDone: {
           target: 'authenticated',
           actions: [
-            'adoptSessionOutput',
+            enqueueActions(({ event, enqueue }) => adoptSessionOutput(enqueue, event.output)),
             // The sign-in call is the only one pending while `signingIn` runs.
             enqueueActions(({ context, enqueue }) => {
               emitSettlements(enqueue, settleAll(context.calls, null), context.session)

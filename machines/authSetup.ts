@@ -76,6 +76,29 @@ export function emitSettlements(enqueue: Enqueue, settled: Settlement[], session
   }
 }
 
+type AdoptEnqueue = {
+  (action: 'syncSinks' | 'announceSession' | 'reportError'): void
+  assign(values: Pick<AuthContext, 'session' | 'user' | 'refreshTokenAt' | 'error' | 'retryAt'>): void
+}
+/**
+ * Every session this tab obtains (sign-in, refresh) is taken the same way: held, pushed to the
+ * sinks inside the transition (I4), told to the other tabs, and a failed store write reported.
+ * A helper for the sign-in and refresh actors' done transitions rather than a named action: a
+ * named action sees only the chart's own events, and only there is the done event's `output` typed.
+ */
+export function adoptSessionOutput(enqueue: AdoptEnqueue, output: SessionOutput) {
+  enqueue.assign({
+    session: output.session,
+    user: output.session.user,
+    refreshTokenAt: output.refreshTokenAt,
+    error: output.storageError,
+    retryAt: 0,
+  })
+  enqueue('syncSinks')
+  enqueue('announceSession')
+  if (output.storageError) enqueue('reportError')
+}
+
 // The platform's lifecycles (tab sync, the adapter's own session events) run in an actor the
 // chart invokes for as long as it runs: it settles only when stopped. A chart started without it
 // simply hears nothing.
@@ -140,23 +163,6 @@ export const authSetup = setup({
       // Stryker disable next-line StringLiteral: equivalent, unreachable: every transition that reports sets `context.error` first
       error: context.error ?? new AuthError('unknown failure'),
     })),
-    // Every session this tab obtains (sign-in, refresh) is taken the same way: held, pushed to the
-    // sinks inside the transition (I4), told to the other tabs, and a failed store write reported.
-    // Named actions are typed with the chart's own events; this one runs only on the done events
-    // of signInWithCredentials and refreshSession, whose output is a SessionOutput.
-    adoptSessionOutput: enqueueActions(({ event, enqueue }) => {
-      const output = (event as unknown as { output: SessionOutput }).output
-      enqueue.assign({
-        session: output.session,
-        user: output.session.user,
-        refreshTokenAt: output.refreshTokenAt,
-        error: output.storageError,
-        retryAt: 0,
-      })
-      enqueue('syncSinks')
-      enqueue('announceSession')
-      if (output.storageError) enqueue('reportError')
-    }),
     // A corrupt or unreadable store does not stop the restore, but it is still a failure: I3.
     reportRestoreError: enqueueActions(({ context, enqueue }) => {
       if (context.error) enqueue('reportError')

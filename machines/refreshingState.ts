@@ -1,6 +1,14 @@
 import { assign, enqueueActions, not } from 'xstate'
 import { AuthError, RequestTimeoutError } from '../src/errors.js'
-import { asAuthError, authSetup, due, emitSettlements, expiredBy, heldSession } from './authSetup.js'
+import {
+  adoptSessionOutput,
+  asAuthError,
+  authSetup,
+  due,
+  emitSettlements,
+  expiredBy,
+  heldSession,
+} from './authSetup.js'
 import { isJoined, needsForce, settleAll, settleOnSuccess, waitersOf } from './refreshWaiters.js'
 import { canRefresh, isNewerSession } from './sessionTiming.js'
 
@@ -65,7 +73,7 @@ export const refreshingState = authSetup.createStateConfig({
         onDone: {
           target: 'routing',
           actions: [
-            'adoptSessionOutput',
+            enqueueActions(({ event, enqueue }) => adoptSessionOutput(enqueue, event.output)),
             enqueueActions(({ context, enqueue }) => {
               const { settled, remaining } = settleOnSuccess(waitersOf(context), heldSession(context).claims, isJoined)
               emitSettlements(enqueue, settled, context.session)
