@@ -70,11 +70,6 @@ export interface AuthContext {
   inflightForce: boolean
   waiters: RefreshWaiter[]
   signInId: number | null
-  /**
-   * The platform said the network is gone (`network.offline`). A failed refresh then backs off by
-   * the longest delay, and `network.online` retries it at once.
-   */
-  offline: boolean
 }
 
 export type AuthEvent =

@@ -27,7 +27,6 @@ describe('the chart restoring a session', () => {
       inflightForce: false,
       waiters: [],
       signInId: null,
-      offline: false,
     })
   })
 
