@@ -60,7 +60,7 @@ export interface SignInCall {
  * A call the chart has not answered yet, by the id the client gave it (unique across both kinds).
  * The chart answers each once, with `signIn.settled` or `refresh.settled`. The two kinds never
  * wait together: `auth.signIn` answers every pending call before it adds its own, and only
- * `authenticated` and `refreshing` take a `session.refresh`.
+ * `authenticated` and `refreshing` keep a `session.refresh` as a call.
  */
 export type PendingCall = SignInCall | RefreshWaiter
 
@@ -88,11 +88,6 @@ export interface AuthContext {
   forcedRequest: boolean
   /** The `signIn()` and `refresh()` calls still waiting for the chart's answer. */
   calls: PendingCall[]
-  /**
-   * The platform said the network is gone (`network.offline`). A failed refresh then backs off by
-   * the longest delay, and `network.online` retries it at once.
-   */
-  offline: boolean
 }
 
 export type AuthEvent =

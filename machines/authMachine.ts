@@ -15,37 +15,11 @@ import { settleAll } from './refreshWaiters.js'
 import { refreshingState } from './refreshingState.js'
 import { canRefresh, isNewerSession, isPastExpiry } from './sessionTiming.js'
 
-/**
- * The auth session statechart. Pure: time and randomness come from `input.env`, and every effect
- * (adapter calls, storage, sinks) is an actor or action the client provides.
- *
- * @example
- * const actor = createActor(
- *   authMachine.provide({ actors: { refreshSession: fromPromise(...) }, actions: { syncSinks } }),
- *   { input: { refreshMargin: 60_000, refreshesWithoutToken: false, retry, env } },
- * )
- */
-export const authMachine = authSetup.createMachine({
-  id: 'auth',
+// The session: who is signed in, with which token, and what the chart is doing about it. Its
+// top-level state is the client's public `status`.
+const sessionRegion = authSetup.createStateConfig({
   initial: 'restoring',
-  context: ({ input }) => ({
-    config: input,
-    session: null,
-    user: null,
-    error: null,
-    refreshTokenAt: null,
-    attempt: 0,
-    claimsAttempt: 0,
-    retryAt: 0,
-    forcedRequest: false,
-    calls: [],
-    offline: false,
-  }),
-  // For as long as the chart runs: XState starts it with the chart and stops (aborts) it with it.
-  invoke: { id: 'sessionChanges', src: 'watchSessionChanges' },
   on: {
-    'network.offline': { actions: assign({ offline: true }) },
-    'network.online': { actions: assign({ offline: false }) },
     'auth.signIn': {
       target: '.signingIn',
       actions: ['cancelCalls', assign({ calls: ({ event }): PendingCall[] => [{ kind: 'signIn', id: event.id }] })],
@@ -184,6 +158,9 @@ export const authMachine = authSetup.createMachine({
       },
     },
     authenticated: {
+      // What getToken() may serve here (src/decideToken.ts): the held token until it is due; once
+      // due, the chart is told (`session.check`), as a sleeping device's timer may not have fired.
+      tags: ['token.untilDue', 'token.checkWhenDue'],
       after: {
         refreshCheckDelay: [
           { guard: 'isRefreshDue', target: 'refreshing' },
@@ -210,11 +187,14 @@ export const authMachine = authSetup.createMachine({
         // the SessionExpiredError that says why the session ended.
         'effect.failed': { actions: emit(({ event }) => ({ type: 'error' as const, error: event.error })) },
         'tab.sessionChanged': { target: 'authenticated', actions: 'adoptTabSession' },
+        // A refresh() here is refused with the reason the session ended.
+        'session.refresh': { actions: 'refuseRefresh' },
       },
     },
     unauthenticated: {
       on: {
         'tab.sessionChanged': { target: 'authenticated', actions: 'adoptTabSession' },
+        'session.refresh': { actions: 'refuseRefresh' },
       },
     },
     signingIn: {
@@ -265,5 +245,48 @@ export const authMachine = authSetup.createMachine({
         },
       },
     },
+  },
+})
+
+// The network as the platform reports it (`auth.notify('offline' | 'online')`). Offline, a failed
+// refresh waits for the longest backoff instead of retrying into a dead network (`backingOff`).
+const networkRegion = authSetup.createStateConfig({
+  initial: 'online',
+  states: {
+    online: { on: { 'network.offline': 'offline' } },
+    offline: { on: { 'network.online': 'online' } },
+  },
+})
+
+/**
+ * The auth session statechart. Pure: time and randomness come from `input.env`, and every effect
+ * (adapter calls, storage, sinks) is an actor or action the client provides.
+ *
+ * @example
+ * const actor = createActor(
+ *   authMachine.provide({ actors: { refreshSession: fromPromise(...) }, actions: { syncSinks } }),
+ *   { input: { refreshMargin: 60_000, refreshesWithoutToken: false, retry, env } },
+ * )
+ */
+export const authMachine = authSetup.createMachine({
+  id: 'auth',
+  type: 'parallel',
+  context: ({ input }) => ({
+    config: input,
+    session: null,
+    user: null,
+    error: null,
+    refreshTokenAt: null,
+    attempt: 0,
+    claimsAttempt: 0,
+    retryAt: 0,
+    forcedRequest: false,
+    calls: [],
+  }),
+  // For as long as the chart runs: XState starts it with the chart and stops (aborts) it with it.
+  invoke: { id: 'sessionChanges', src: 'watchSessionChanges' },
+  states: {
+    session: sessionRegion,
+    network: networkRegion,
   },
 })

@@ -1,4 +1,4 @@
-import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate'
+import { assign, emit, enqueueActions, fromPromise, setup, stateIn } from 'xstate'
 import {
   AdapterError,
   AuthError,
@@ -237,6 +237,15 @@ export const authSetup = setup({
       emitSettlements(enqueue, settleAll(context.calls, error), context.session)
       enqueue.assign({ calls: [] })
     }),
+    // A refresh() where there is no session to refresh: the chart says why, so the client never
+    // matches states to pick an error. `expired` holds the SessionExpiredError it was entered with.
+    refuseRefresh: emit(({ context, event }) => ({
+      type: 'refresh.settled' as const,
+      // Stryker disable next-line ConditionalExpression: equivalent, a `session.refresh` is the only event this action runs on
+      id: event.type === 'session.refresh' ? event.id : 0,
+      error: context.error instanceof SessionExpiredError ? context.error : new NotAuthenticatedError(),
+      session: null,
+    })),
     // Only a refresh token (or an adapter that refreshes without one) can renew a session.
     expireWithoutRefreshToken: enqueueActions(({ context, enqueue }) => {
       // Stryker disable next-line ObjectLiteral: equivalent, SessionExpiredError's tokenAge defaults to null
@@ -257,15 +266,12 @@ export const authSetup = setup({
     isBackingOff: ({ context }) => now(context) < context.retryAt,
     canRefreshSession: ({ context }) => canRefresh(context, context.session),
     hasSession: ({ context }) => context.session !== null,
+    isOffline: stateIn('#auth.network.offline'),
   },
   delays: {
     refreshCheckDelay: ({ context }) => checkDelay(context.session, now(context), context.config.refreshMargin),
-    // Until `retryAt`. Offline, a retry on the growing backoff could only fail again: wait at
-    // least the longest delay instead; `online` re-enters backingOff and waits only for `retryAt`.
-    retryDelay: ({ context }) => {
-      const left = Math.max(0, context.retryAt - now(context))
-      return context.offline ? Math.max(left, context.config.retry.maxDelay) : left
-    },
+    retryDelay: ({ context }) => Math.max(0, context.retryAt - now(context)),
+    offlineRetryDelay: ({ context }) => Math.max(0, context.retryAt - now(context), context.config.retry.maxDelay),
     claimsRetryDelay: ({ context }) => claimsDelay(context.config.retry, context.claimsAttempt),
     requestTimeout: ({ context }) => context.config.retry.requestTimeout,
   },

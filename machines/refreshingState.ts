@@ -46,12 +46,16 @@ export const refreshingState = authSetup.createStateConfig({
       always: [
         {
           guard: ({ context }) => !canRefresh(context, context.session) && due(context),
-          target: '#auth.expired',
+          target: '#auth.session.expired',
           actions: 'expireWithoutRefreshToken',
         },
         // Asked for a refresh it cannot make while the token is still good: the call fails, the
         // session stays until it comes due.
-        { guard: not('canRefreshSession'), target: '#auth.authenticated', actions: 'refuseRefreshWithoutToken' },
+        {
+          guard: not('canRefreshSession'),
+          target: '#auth.session.authenticated',
+          actions: 'refuseRefreshWithoutToken',
+        },
         { guard: 'isBackingOff', target: 'backingOff' },
         { target: 'requesting' },
       ],
@@ -84,7 +88,7 @@ export const refreshingState = authSetup.createStateConfig({
         onError: [
           {
             guard: ({ event }) => asAuthError(event.error).kind === 'rejected',
-            target: '#auth.expired',
+            target: '#auth.session.expired',
             actions: [
               enqueueActions(({ context, event, enqueue }) => {
                 const error = expiredBy(context, event.error, 'refresh_rejected')
@@ -128,34 +132,41 @@ export const refreshingState = authSetup.createStateConfig({
             'failTransient',
           ],
         },
-        { target: '#auth.authenticated' },
+        { target: '#auth.session.authenticated' },
       ],
     },
     afterFailure: {
       always: [
         {
           guard: ({ context }) => context.calls.length === 0 && !due(context),
-          target: '#auth.authenticated',
+          target: '#auth.session.authenticated',
         },
         { target: 'backingOff' },
       ],
     },
     backingOff: {
-      // Offline, the delay is the longest one (authSetup's `retryDelay`), and `network.online`
-      // retries at once.
-      after: { retryDelay: 'requesting' },
+      // I1's one exception: while a transient failure backs off, the held token is served until it
+      // expires (src/decideToken.ts).
+      tags: ['token.untilExpiry'],
+      // Online, the retry goes out at `retryAt`. Offline (the network region), a retry on the
+      // growing backoff could only fail again: it waits at least the longest delay instead, and
+      // `network.online` re-enters this state, so the retry goes out at `retryAt` after all.
+      after: {
+        retryDelay: { guard: not('isOffline'), target: 'requesting' },
+        offlineRetryDelay: 'requesting',
+      },
       on: {
         // The page woke after its timer should have fired (a device that slept): retry now. Before
         // `retryAt` nothing starts a request, so no event can turn backoff into a hot loop.
         'session.check': { guard: not('isBackingOff'), target: 'requesting' },
         // Back online: wait only for `retryAt`, not the longest delay an offline backoff chose.
-        'network.online': { target: 'backingOff', reenter: true, actions: assign({ offline: false }) },
+        'network.online': { target: 'backingOff', reenter: true },
         // Answered by the retry when the backoff ends.
         'session.refresh': { actions: ['addWaiterForNextRequest', 'startRefreshTimer'] },
         'session.refreshTimeout': [
           {
             guard: ({ context, event }) => !due(context) && context.calls.every((w) => w.id === event.id),
-            target: '#auth.authenticated',
+            target: '#auth.session.authenticated',
             actions: 'timeOutWaiter',
           },
           { actions: 'timeOutWaiter' },
@@ -163,6 +174,8 @@ export const refreshingState = authSetup.createStateConfig({
       },
     },
     awaitingClaims: {
+      // The new token is held and not yet due: getToken() serves it while `refresh({ until })` waits.
+      tags: ['token.untilDue'],
       entry: assign({ claimsAttempt: ({ context }) => context.claimsAttempt + 1 }),
       after: { claimsRetryDelay: 'requesting' },
       on: {
@@ -170,7 +183,7 @@ export const refreshingState = authSetup.createStateConfig({
         'session.refreshTimeout': [
           {
             guard: ({ context, event }) => context.calls.every((w) => w.id === event.id),
-            target: '#auth.authenticated',
+            target: '#auth.session.authenticated',
             actions: 'timeOutWaiter',
           },
           { actions: 'timeOutWaiter' },

@@ -1,6 +1,7 @@
 import type { AuthContext } from '../machines/AuthContext.js'
 import { isDue, isPastExpiry } from '../machines/sessionTiming.js'
 import { NotAuthenticatedError, SessionExpiredError } from './errors.js'
+import { statusOf } from './statusOf.js'
 
 /** What `getToken()` should do in a given chart state. */
 export type TokenDecision =
@@ -14,12 +15,13 @@ interface ChartView {
   status: string
   value: unknown
   context: AuthContext
+  hasTag(tag: string): boolean
 }
 
 /**
- * `getToken()`'s hot path: the held token when the running chart is settled in `authenticated`
- * and the token is not due, else `null` (then {@link decideToken} says what to do). One clock read, no
- * allocation.
+ * `getToken()`'s hot path: the held token when the running chart serves its token until it is due
+ * (the `token.untilDue` tag: `authenticated`) and the token is not due, else `null` (then
+ * {@link decideToken} says what to do). One clock read, no allocation.
  *
  * @example
  * freshToken(actor.getSnapshot(), clock.now()) ?? 'ask decideToken'
@@ -27,47 +29,44 @@ interface ChartView {
 export function freshToken(view: ChartView, now: number): string | null {
   const session = view.context.session
   // A stopped client answers as decideToken says ("the auth client is stopped"), fresh token or not.
-  if (view.status !== 'active' || view.value !== 'authenticated' || session === null) return null
+  if (view.status !== 'active' || session === null || !view.hasTag('token.untilDue')) return null
   return isDue(session, now, view.context.config.refreshMargin) ? null : session.accessToken
 }
 
 /**
- * Decides `getToken()` from a snapshot of the chart and the time. Pure, so every branch of I1
- * is a table entry rather than a timing accident.
+ * Decides `getToken()` from a snapshot of the chart and the time: the public status says when
+ * there is no session to serve, and the chart's state tags say how long a held token may be
+ * served. Pure, so every branch of I1 is a table entry rather than a timing accident.
  *
  * @example
- * decideToken({ status: 'active', value: 'expired', context }, now) // { kind: 'error', ... }
+ * decideToken(actor.getSnapshot(), clock.now()) // { kind: 'error', error: SessionExpiredError }
  */
 export function decideToken(view: ChartView, now: number): TokenDecision {
-  const { context, value } = view
   if (view.status !== 'active') return { kind: 'error', error: new NotAuthenticatedError('the auth client is stopped') }
-  const session = context.session
-  const margin = context.config.refreshMargin
-  if (value === 'authenticated') {
-    // Stryker disable next-line ObjectLiteral,StringLiteral: equivalent, unreachable: every way into `authenticated` holds a session
-    if (session === null) return { kind: 'error', error: new NotAuthenticatedError() }
-    return isDue(session, now, margin) ? { kind: 'check' } : { kind: 'token', token: session.accessToken }
-  }
-  if (value === 'unauthenticated' || value === 'signingOut') {
+  const { context } = view
+  const status = statusOf(view)
+  if (status === 'unauthenticated' || status === 'signingOut') {
     return { kind: 'error', error: new NotAuthenticatedError() }
   }
-  if (value === 'expired') {
+  if (status === 'expired') {
     const error =
       // Stryker disable next-line StringLiteral: equivalent, unreachable: `expired` is entered with a SessionExpiredError, and its `effect.failed` does not replace it
       context.error instanceof SessionExpiredError ? context.error : new SessionExpiredError('token_expired')
     return { kind: 'error', error }
   }
-  if (typeof value === 'object' && value !== null && 'refreshing' in value) {
-    const step = (value as { refreshing: string }).refreshing
-    // Stryker disable next-line ObjectLiteral,StringLiteral: equivalent, createGetToken waits on any decision that is not a token, an error or a check
-    if (session === null) return { kind: 'wait' }
-    // I1's one exception: the due refresh failed transiently and the held token still works, so
-    // the caller's request goes out with it rather than failing; `snapshot.error` says why.
-    if (step === 'backingOff') {
-      if (!isPastExpiry(session, now)) return { kind: 'token', token: session.accessToken }
-      return { kind: 'error', error: context.error ?? new NotAuthenticatedError('the session could not be refreshed') }
-    }
-    if (step === 'awaitingClaims' && !isDue(session, now, margin)) return { kind: 'token', token: session.accessToken }
+  const session = context.session
+  // Stryker disable next-line ConditionalExpression: equivalent, createGetToken waits on any decision that is not a token, an error or a check
+  if (session === null) return { kind: 'wait' }
+  if (view.hasTag('token.untilDue')) {
+    if (!isDue(session, now, context.config.refreshMargin)) return { kind: 'token', token: session.accessToken }
+    // Due in `authenticated`: the chart has not noticed yet (a sleeping device), so tell it.
+    if (view.hasTag('token.checkWhenDue')) return { kind: 'check' }
+  }
+  // I1's one exception: the due refresh failed transiently and the held token still works, so
+  // the caller's request goes out with it rather than failing; `snapshot.error` says why.
+  if (view.hasTag('token.untilExpiry')) {
+    if (!isPastExpiry(session, now)) return { kind: 'token', token: session.accessToken }
+    return { kind: 'error', error: context.error ?? new NotAuthenticatedError('the session could not be refreshed') }
   }
   // Stryker disable next-line ObjectLiteral,StringLiteral: equivalent, createGetToken waits on any decision that is not a token, an error or a check
   return { kind: 'wait' }

@@ -75,7 +75,7 @@ export function rowText(machine: AnyStateMachine, t: ChartTransition, guard: str
  * Each transition key (as `chartTransitions` makes it) with the name of its branch's guard.
  *
  * @example
- * guardsByKey(authMachine).get('auth.refreshing.starting --always[2]') // 'isBackingOff'
+ * guardsByKey(authMachine).get('auth.session.refreshing.starting --always[2]') // 'isBackingOff'
  */
 export function guardsByKey(machine: AnyStateMachine): Map<string, string | undefined> {
   const guards = new Map<string, string | undefined>()
@@ -94,7 +94,8 @@ export function guardsByKey(machine: AnyStateMachine): Map<string, string | unde
  * takes. Works on a value read from `auth.actor` or from a redacted inspection event.
  *
  * @example
- * stateIdsOf(authMachine, { refreshing: 'requesting' }) // ['auth.refreshing', 'auth.refreshing.requesting']
+ * stateIdsOf(authMachine, { session: 'expired', network: 'online' })
+ * // ['auth.session', 'auth.session.expired', 'auth.network', 'auth.network.online']
  */
 export function stateIdsOf(machine: AnyStateMachine, value: unknown): string[] {
   const ids: string[] = []

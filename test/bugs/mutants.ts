@@ -24,7 +24,10 @@ export interface Mutant {
 
 type Config = { states?: Record<string, Config> } & Record<string, unknown>
 
-/** `authMachine` with the state at `path` replaced by `change(state)`; everything else as it is. */
+/**
+ * `authMachine` with the state at `path` (in its `session` region) replaced by `change(state)`;
+ * everything else as it is.
+ */
 function withState(
   authMachine: typeof AuthMachine,
   path: string[],
@@ -38,7 +41,7 @@ function withState(
           states: { ...node.states, [head]: rebuild((node.states as Record<string, Config>)[head] as Config, rest) },
         }
   return authSetup.createMachine(
-    rebuild(authMachine.config as unknown as Config, path) as never,
+    rebuild(authMachine.config as unknown as Config, ['session', ...path]) as never,
   ) as unknown as AnyStateMachine
 }
 

@@ -265,7 +265,7 @@ describe('the chart after a failed refresh', () => {
     expect(chart.state()).toBe('refreshing.backingOff')
     await chart.clock.advance(500)
     chart.send({ type: 'network.online' })
-    expect(chart.context().offline).toBe(false)
+    expect(chart.network()).toBe('online')
     await chart.clock.advance(249)
     expect(chart.calls.refreshSession).toHaveLength(1)
     await chart.clock.advance(1)

@@ -24,7 +24,6 @@ describe('the chart restoring a session', () => {
       retryAt: 0,
       forcedRequest: false,
       calls: [],
-      offline: false,
     })
   })
 

@@ -218,9 +218,9 @@ describe('the chart online and offline', () => {
   it('back online, a later failed refresh backs off by its backoff, not by the longest offline delay', async () => {
     const chart = await authenticatedChart()
     chart.send({ type: 'network.offline' })
-    expect(chart.context().offline).toBe(true)
+    expect(chart.network()).toBe('offline')
     chart.send({ type: 'network.online' })
-    expect(chart.context().offline).toBe(false)
+    expect(chart.network()).toBe('online')
     chart.clock.jump(HOUR)
     chart.send({ type: 'session.check' })
     expect(chart.state()).toBe('refreshing.requesting')
