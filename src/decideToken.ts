@@ -1,5 +1,5 @@
 import type { AuthContext } from '../machines/AuthContext.js'
-import { isDue, isPastExpiry } from '../machines/sessionTiming.js'
+import { dueAt, isDue, isPastExpiry } from '../machines/sessionTiming.js'
 import { NotAuthenticatedError, SessionExpiredError } from './errors.js'
 import { statusOf } from './statusOf.js'
 
@@ -18,19 +18,27 @@ interface ChartView {
   hasTag(tag: string): boolean
 }
 
+/** What `getToken()`'s hot path may serve from one snapshot: the held token, until it falls due. */
+export interface ServableToken {
+  token: string
+  dueAt: number
+}
+
 /**
- * `getToken()`'s hot path: the held token when the running chart serves its token until it is due
- * (the `token.untilDue` tag: `authenticated`) and the token is not due, else `null` (then
- * {@link decideToken} says what to do). One clock read, no allocation.
+ * What `getToken()`'s hot path may serve from a snapshot of the chart: the held token while the
+ * running chart serves it until it is due (the `token.untilDue` tag), with the time it falls due;
+ * else `null` (then {@link decideToken} says what to do). A snapshot never changes, so this is
+ * worked out once per snapshot, and each call only compares the clock to `dueAt`.
  *
  * @example
- * freshToken(actor.getSnapshot(), clock.now()) ?? 'ask decideToken'
+ * const served = servableToken(actor.getSnapshot())
+ * served !== null && clock.now() < served.dueAt ? served.token : 'ask decideToken'
  */
-export function freshToken(view: ChartView, now: number): string | null {
+export function servableToken(view: ChartView): ServableToken | null {
   const session = view.context.session
   // A stopped client answers as decideToken says ("the auth client is stopped"), fresh token or not.
   if (view.status !== 'active' || session === null || !view.hasTag('token.untilDue')) return null
-  return isDue(session, now, view.context.config.refreshMargin) ? null : session.accessToken
+  return { token: session.accessToken, dueAt: dueAt(session, view.context.config.refreshMargin) }
 }
 
 /**
@@ -94,6 +102,18 @@ export function createGetToken(
       else await nextChange()
     }
   }
+  // The hot path: one snapshot read, one clock read and a comparison. What a snapshot may serve is
+  // worked out the first time it is seen (a stopped actor's snapshot is a new one, too).
+  let seen: ChartView | null = null
+  let served: ServableToken | null = null
+  const fresh = (): string | null => {
+    const view = actor.getSnapshot()
+    if (view !== seen) {
+      seen = view
+      served = servableToken(view)
+    }
+    return served !== null && clock.now() < served.dueAt ? served.token : null
+  }
   // Kept this small so that it stays cheap to call: the loop lives in `slowPath`.
-  return async () => freshToken(actor.getSnapshot(), clock.now()) ?? slowPath()
+  return async () => fresh() ?? slowPath()
 }
