@@ -63,7 +63,7 @@ export function decideToken(view: ChartView, now: number): TokenDecision {
     return { kind: 'error', error }
   }
   const session = context.session
-  // Stryker disable next-line ConditionalExpression: equivalent, createGetToken waits on any decision that is not a token, an error or a check
+  // Stryker disable next-line ConditionalExpression,ObjectLiteral,StringLiteral: equivalent, no state tagged to serve a token runs without a session, and createGetToken waits on any decision that is not a token, an error or a check
   if (session === null) return { kind: 'wait' }
   if (view.hasTag('token.untilDue')) {
     if (!isDue(session, now, context.config.refreshMargin)) return { kind: 'token', token: session.accessToken }
