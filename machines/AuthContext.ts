@@ -36,16 +36,33 @@ export interface AuthMachineInput {
 }
 
 /**
- * One pending `refresh()` call. `minGen` is the first request generation whose result may
- * settle it: a forced call that arrives while an unforced request is in flight must not be
- * answered by that request (auth0-spa-js #1691), so it waits for the next one.
+ * One pending `refresh()` call. `joined` says whether the request in flight (or the one that just
+ * answered) is this call's: every waiting call joins a request as `requesting` starts it, but a
+ * call that needs the cache bypassed and arrives while an unforced request is in flight must not
+ * be answered by that request (auth0-spa-js #1691), so it stays unjoined and waits for the next,
+ * forced, one.
  */
 export interface RefreshWaiter {
+  kind: 'refresh'
   id: number
   force: boolean
   until: ClaimsPredicate | undefined
-  minGen: number
+  joined: boolean
 }
+
+/** The pending `signIn()` call: answered when its sign-in ends, or cancelled by a newer sign-in or a sign-out. */
+export interface SignInCall {
+  kind: 'signIn'
+  id: number
+}
+
+/**
+ * A call the chart has not answered yet, by the id the client gave it (unique across both kinds).
+ * The chart answers each once, with `signIn.settled` or `refresh.settled`. The two kinds never
+ * wait together: `auth.signIn` answers every pending call before it adds its own, and only
+ * `authenticated` and `refreshing` keep a `session.refresh` as a call.
+ */
+export type PendingCall = SignInCall | RefreshWaiter
 
 export interface AuthContext {
   readonly config: AuthMachineInput
@@ -55,8 +72,6 @@ export interface AuthContext {
   error: AuthError | null
   /** When the held refresh token was received, for the token age in `refreshRejected`. */
   refreshTokenAt: number | null
-  /** The session a sign-out is ending, for the adapter's `signOut`. */
-  endedSession: Session | null
   attempt: number
   claimsAttempt: number
   /**
@@ -65,16 +80,14 @@ export interface AuthContext {
    * nothing failed.
    */
   retryAt: number
-  /** The generation of the latest refresh request started. */
-  gen: number
-  inflightForce: boolean
-  waiters: RefreshWaiter[]
-  signInId: number | null
   /**
-   * The platform said the network is gone (`network.offline`). A failed refresh then backs off by
-   * the longest delay, and `network.online` retries it at once.
+   * Whether the latest refresh request bypasses the cache: set as `requesting` starts it, from the
+   * calls it answers. A value of its own, not read off the joined calls, because the request stays
+   * forced when the forced call that made it so times out: a forced call arriving then joins it.
    */
-  offline: boolean
+  forcedRequest: boolean
+  /** The `signIn()` and `refresh()` calls still waiting for the chart's answer. */
+  calls: PendingCall[]
 }
 
 export type AuthEvent =

@@ -1,53 +1,37 @@
-import { assign, emit, enqueueActions } from 'xstate'
+import { assign, emit, enqueueActions, spawnChild, stopChild } from 'xstate'
 import { RequestTimeoutError, SessionExpiredError } from '../src/errors.js'
-import { asAuthError, authSetup, due, expiredBy, heldSession, now } from './authSetup.js'
+import type { PendingCall } from './AuthContext.js'
+import {
+  adoptSessionOutput,
+  asAuthError,
+  authSetup,
+  due,
+  emitSettlements,
+  expiredBy,
+  heldSession,
+  now,
+} from './authSetup.js'
+import { settleAll } from './refreshWaiters.js'
 import { refreshingState } from './refreshingState.js'
 import { canRefresh, isNewerSession, isPastExpiry } from './sessionTiming.js'
 
-/**
- * The auth session statechart. Pure: time and randomness come from `input.env`, and every effect
- * (adapter calls, storage, sinks) is an actor or action the client provides.
- *
- * @example
- * const actor = createActor(
- *   authMachine.provide({ actors: { refreshSession: fromPromise(...) }, actions: { syncSinks } }),
- *   { input: { refreshMargin: 60_000, refreshesWithoutToken: false, retry, env } },
- * )
- */
-export const authMachine = authSetup.createMachine({
-  id: 'auth',
+// The session: who is signed in, with which token, and what the chart is doing about it. Its
+// top-level state is the client's public `status`.
+const sessionRegion = authSetup.createStateConfig({
   initial: 'restoring',
-  context: ({ input }) => ({
-    config: input,
-    session: null,
-    user: null,
-    error: null,
-    refreshTokenAt: null,
-    endedSession: null,
-    attempt: 0,
-    claimsAttempt: 0,
-    retryAt: 0,
-    gen: 0,
-    inflightForce: false,
-    waiters: [],
-    signInId: null,
-    offline: false,
-  }),
-  // For as long as the chart runs: XState starts it with the chart and stops (aborts) it with it.
-  invoke: { id: 'sessionChanges', src: 'watchSessionChanges' },
   on: {
-    'network.offline': { actions: assign({ offline: true }) },
-    'network.online': { actions: assign({ offline: false }) },
     'auth.signIn': {
       target: '.signingIn',
-      actions: ['cancelRefreshWaiters', 'cancelSignIn', assign({ signInId: ({ event }) => event.id })],
+      actions: ['cancelCalls', assign({ calls: ({ event }): PendingCall[] => [{ kind: 'signIn', id: event.id }] })],
     },
     'auth.signOut': {
       target: '.signingOut',
       actions: [
-        'cancelRefreshWaiters',
-        'cancelSignIn',
-        assign({ endedSession: ({ context }) => context.session, error: null }),
+        'cancelCalls',
+        // The adapter's sign-out is handed the session before the chart drops it (the sinks go to
+        // null in this same step, I4): only that actor holds it, and `signingOut` stops it on exit.
+        spawnChild('signOutSession', { id: 'signOut', input: ({ context }) => ({ session: context.session }) }),
+        assign({ error: null }),
         'endSession',
         'syncSinks',
         'clearStoredSession',
@@ -58,7 +42,7 @@ export const authMachine = authSetup.createMachine({
       guard: 'hasSession',
       target: '.unauthenticated',
       actions: [
-        'cancelRefreshWaiters',
+        'cancelCalls',
         'endSession',
         assign({ error: null }),
         'syncSinks',
@@ -174,6 +158,9 @@ export const authMachine = authSetup.createMachine({
       },
     },
     authenticated: {
+      // What getToken() may serve here (src/decideToken.ts): the held token until it is due; once
+      // due, the chart is told (`session.check`), as a sleeping device's timer may not have fired.
+      tags: ['token.untilDue', 'token.checkWhenDue'],
       after: {
         refreshCheckDelay: [
           { guard: 'isRefreshDue', target: 'refreshing' },
@@ -200,11 +187,14 @@ export const authMachine = authSetup.createMachine({
         // the SessionExpiredError that says why the session ended.
         'effect.failed': { actions: emit(({ event }) => ({ type: 'error' as const, error: event.error })) },
         'tab.sessionChanged': { target: 'authenticated', actions: 'adoptTabSession' },
+        // A refresh() here is refused with the reason the session ended.
+        'session.refresh': { actions: 'refuseRefresh' },
       },
     },
     unauthenticated: {
       on: {
         'tab.sessionChanged': { target: 'authenticated', actions: 'adoptTabSession' },
+        'session.refresh': { actions: 'refuseRefresh' },
       },
     },
     signingIn: {
@@ -214,12 +204,11 @@ export const authMachine = authSetup.createMachine({
         onDone: {
           target: 'authenticated',
           actions: [
-            'adoptSessionOutput',
+            enqueueActions(({ event, enqueue }) => adoptSessionOutput(enqueue, event.output)),
+            // The sign-in call is the only one pending while `signingIn` runs.
             enqueueActions(({ context, enqueue }) => {
-              if (context.signInId !== null) {
-                enqueue.emit({ type: 'signIn.settled', id: context.signInId, error: null, session: context.session })
-              }
-              enqueue.assign({ signInId: null })
+              emitSettlements(enqueue, settleAll(context.calls, null), context.session)
+              enqueue.assign({ calls: [] })
             }),
           ],
         },
@@ -237,29 +226,67 @@ export const authMachine = authSetup.createMachine({
         'tab.signedOut': {},
       },
     },
+    // The sign-out actor was spawned by `auth.signOut`, with the session it ends as its input.
     signingOut: {
-      invoke: {
-        src: 'signOutSession',
-        input: ({ context }) => ({ session: context.endedSession }),
-        onDone: { target: 'unauthenticated', actions: assign({ endedSession: null }) },
-        onError: {
-          target: 'unauthenticated',
-          actions: [assign({ endedSession: null, error: ({ event }) => asAuthError(event.error) }), 'reportError'],
-        },
-      },
+      exit: stopChild('signOut'),
       after: {
         requestTimeout: {
           target: 'unauthenticated',
-          actions: [
-            assign({ endedSession: null, error: () => new RequestTimeoutError('signing out timed out') }),
-            'reportError',
-          ],
+          actions: [assign({ error: () => new RequestTimeoutError('signing out timed out') }), 'reportError'],
         },
       },
       on: {
         'auth.signOut': {},
         'tab.signedOut': {},
+        'xstate.done.actor.signOut': { target: 'unauthenticated' },
+        'xstate.error.actor.signOut': {
+          target: 'unauthenticated',
+          actions: [assign({ error: ({ event }) => asAuthError(event.error) }), 'reportError'],
+        },
       },
     },
+  },
+})
+
+// The network as the platform reports it (`auth.notify('offline' | 'online')`). Offline, a failed
+// refresh waits for the longest backoff instead of retrying into a dead network (`backingOff`).
+const networkRegion = authSetup.createStateConfig({
+  initial: 'online',
+  states: {
+    online: { on: { 'network.offline': 'offline' } },
+    offline: { on: { 'network.online': 'online' } },
+  },
+})
+
+/**
+ * The auth session statechart. Pure: time and randomness come from `input.env`, and every effect
+ * (adapter calls, storage, sinks) is an actor or action the client provides.
+ *
+ * @example
+ * const actor = createActor(
+ *   authMachine.provide({ actors: { refreshSession: fromPromise(...) }, actions: { syncSinks } }),
+ *   { input: { refreshMargin: 60_000, refreshesWithoutToken: false, retry, env } },
+ * )
+ */
+export const authMachine = authSetup.createMachine({
+  id: 'auth',
+  type: 'parallel',
+  context: ({ input }) => ({
+    config: input,
+    session: null,
+    user: null,
+    error: null,
+    refreshTokenAt: null,
+    attempt: 0,
+    claimsAttempt: 0,
+    retryAt: 0,
+    forcedRequest: false,
+    calls: [],
+  }),
+  // For as long as the chart runs: XState starts it with the chart and stops (aborts) it with it.
+  invoke: { id: 'sessionChanges', src: 'watchSessionChanges' },
+  states: {
+    session: sessionRegion,
+    network: networkRegion,
   },
 })

@@ -1,4 +1,4 @@
-import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate'
+import { assign, emit, enqueueActions, fromPromise, setup, stateIn } from 'xstate'
 import {
   AdapterError,
   AuthError,
@@ -19,7 +19,7 @@ import type {
   RestoreOutput,
   SessionOutput,
 } from './AuthContext.js'
-import { type Settlement, settleAll, settleOnTransient } from './refreshWaiters.js'
+import { needsForce, type Settlement, settleAll, settleOnTransient, waitersOf } from './refreshWaiters.js'
 import { backoffDelay, canRefresh, checkDelay, claimsDelay, isDue } from './sessionTiming.js'
 
 // fail loudly so a chart started without its effects cannot pass for a working one.
@@ -65,11 +65,38 @@ export const due = (context: AuthContext) =>
 export const refreshTimerId = (id: number) => `refresh.${id}`
 
 type Enqueue = { emit: (event: AuthEmitted) => void; cancel: (id: string) => void }
+/**
+ * Answers each settled call with its kind's `*.settled` event. A `refresh()` call's timer goes with
+ * it; a sign-in call has none, and no refresh call (nor its timer) is pending beside it.
+ */
 export function emitSettlements(enqueue: Enqueue, settled: Settlement[], session: Session | null) {
-  for (const { id, error } of settled) {
+  for (const { kind, id, error } of settled) {
     enqueue.cancel(refreshTimerId(id))
-    enqueue.emit({ type: 'refresh.settled', id, error, session })
+    enqueue.emit({ type: kind === 'refresh' ? 'refresh.settled' : 'signIn.settled', id, error, session })
   }
+}
+
+type AdoptEnqueue = {
+  (action: 'syncSinks' | 'announceSession' | 'reportError'): void
+  assign(values: Pick<AuthContext, 'session' | 'user' | 'refreshTokenAt' | 'error' | 'retryAt'>): void
+}
+/**
+ * Every session this tab obtains (sign-in, refresh) is taken the same way: held, pushed to the
+ * sinks inside the transition (I4), told to the other tabs, and a failed store write reported.
+ * A helper for the sign-in and refresh actors' done transitions rather than a named action: a
+ * named action sees only the chart's own events, and only there is the done event's `output` typed.
+ */
+export function adoptSessionOutput(enqueue: AdoptEnqueue, output: SessionOutput) {
+  enqueue.assign({
+    session: output.session,
+    user: output.session.user,
+    refreshTokenAt: output.refreshTokenAt,
+    error: output.storageError,
+    retryAt: 0,
+  })
+  enqueue('syncSinks')
+  enqueue('announceSession')
+  if (output.storageError) enqueue('reportError')
 }
 
 // The platform's lifecycles (tab sync, the adapter's own session events) run in an actor the
@@ -136,44 +163,20 @@ export const authSetup = setup({
       // Stryker disable next-line StringLiteral: equivalent, unreachable: every transition that reports sets `context.error` first
       error: context.error ?? new AuthError('unknown failure'),
     })),
-    // Every session this tab obtains (sign-in, refresh) is taken the same way: held, pushed to the
-    // sinks inside the transition (I4), told to the other tabs, and a failed store write reported.
-    // Named actions are typed with the chart's own events; this one runs only on the done events
-    // of signInWithCredentials and refreshSession, whose output is a SessionOutput.
-    adoptSessionOutput: enqueueActions(({ event, enqueue }) => {
-      const output = (event as unknown as { output: SessionOutput }).output
-      enqueue.assign({
-        session: output.session,
-        user: output.session.user,
-        refreshTokenAt: output.refreshTokenAt,
-        error: output.storageError,
-        retryAt: 0,
-      })
-      enqueue('syncSinks')
-      enqueue('announceSession')
-      if (output.storageError) enqueue('reportError')
-    }),
     // A corrupt or unreadable store does not stop the restore, but it is still a failure: I3.
     reportRestoreError: enqueueActions(({ context, enqueue }) => {
       if (context.error) enqueue('reportError')
     }),
-    cancelRefreshWaiters: enqueueActions(({ context, enqueue }) => {
-      // An error (and its stack) only when someone waits: most sign-ins and sign-outs have no waiter.
-      if (context.waiters.length === 0) return
-      emitSettlements(enqueue, settleAll(context.waiters, new NotAuthenticatedError('the session ended')).settled, null)
-      // Stryker disable next-line ArrayDeclaration: equivalent, a seeded "Stryker was here" waiter acts as a refresh() call no one waits for, settled by the next request or failure (only a failure sets retryAt, and it settles it first)
-      enqueue.assign({ waiters: [] })
-    }),
-    cancelSignIn: enqueueActions(({ context, enqueue }) => {
-      if (context.signInId === null) return
-      enqueue.emit({
-        type: 'signIn.settled',
-        id: context.signInId,
-        error: new NotAuthenticatedError('sign-in was cancelled by a newer call'),
-        session: null,
-      })
-      // Stryker disable next-line ObjectLiteral: equivalent, `auth.signIn` assigns its own id right after; after a sign-out the stale id is read only by a later cancelSignIn, whose answer to an already settled call is dropped
-      enqueue.assign({ signInId: null })
+    // A new sign-in, a sign-out or another tab's sign-out answers every pending call: refresh
+    // calls waited on a session that is gone, a sign-in was overtaken by the newer call.
+    cancelCalls: enqueueActions(({ context, enqueue }) => {
+      // Errors (and their stacks) only when someone waits: most sign-ins and sign-outs have no call.
+      if (context.calls.length === 0) return
+      const ended = new NotAuthenticatedError('the session ended')
+      const overtaken = new NotAuthenticatedError('sign-in was cancelled by a newer call')
+      const settled = context.calls.map(({ kind, id }) => ({ kind, id, error: kind === 'signIn' ? overtaken : ended }))
+      emitSettlements(enqueue, settled, null)
+      enqueue.assign({ calls: [] })
     }),
     endSession: assign({ session: null, user: null, refreshTokenAt: null, attempt: 0, retryAt: 0 }),
     // `expired` keeps the user so the UI can say who has to sign in again.
@@ -190,40 +193,40 @@ export const authSetup = setup({
       enqueue('syncSinks')
       if (event.origin === 'adapter') enqueue('storeSession')
     }),
+    // No request is in flight where this runs (authenticated, backingOff, awaitingClaims): the
+    // call joins the next one, as `requesting` starts it.
     addWaiterForNextRequest: assign({
-      waiters: ({ context, event }) =>
+      calls: ({ context, event }) =>
         event.type === 'session.refresh'
-          ? // Stryker disable next-line ArithmeticOperator: equivalent, no request is in flight where this runs (authenticated, backingOff, awaitingClaims): the next one, gen + 1, settles the call with either bound
-            [...context.waiters, { id: event.id, force: event.force, until: event.until, minGen: context.gen + 1 }]
-          : context.waiters,
+          ? [...context.calls, { kind: 'refresh', id: event.id, force: event.force, until: event.until, joined: false }]
+          : context.calls,
     }),
     // A call joins the request in flight unless it needs a cache bypass that request lacks; then
     // it is answered by the next, forced, request instead.
     addWaiterToCurrentRequest: assign({
-      waiters: ({ context, event }) => {
-        if (event.type !== 'session.refresh') return context.waiters
-        const needsForce = event.force || event.until !== undefined
-        const minGen = needsForce && !context.inflightForce ? context.gen + 1 : context.gen
-        return [...context.waiters, { id: event.id, force: event.force, until: event.until, minGen }]
+      calls: ({ context, event }) => {
+        if (event.type !== 'session.refresh') return context.calls
+        const joined = context.forcedRequest || !needsForce(event)
+        return [...context.calls, { kind: 'refresh', id: event.id, force: event.force, until: event.until, joined }]
       },
     }),
     timeOutWaiter: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'session.refreshTimeout') return
-      if (!context.waiters.some((w) => w.id === event.id)) return
+      if (!context.calls.some((w) => w.id === event.id)) return
       enqueue.emit({ type: 'refresh.settled', id: event.id, error: event.error, session: context.session })
-      enqueue.assign({ waiters: context.waiters.filter((w) => w.id !== event.id) })
+      enqueue.assign({ calls: context.calls.filter((w) => w.id !== event.id) })
     }),
     // A transient failure sets when the next request may go out: every path that could start
     // one (the timer, a wake, `online`, another `refresh()`) waits for it.
     failTransient: enqueueActions(({ context, enqueue }) => {
       // Stryker disable next-line StringLiteral: equivalent, unreachable: every transition into failTransient sets `context.error` first
       const error = context.error ?? new AuthError('refresh failed')
-      const { settled, remaining } = settleOnTransient(context.waiters, error)
+      const { settled, remaining } = settleOnTransient(waitersOf(context), error)
       emitSettlements(enqueue, settled, context.session)
       const attempt = context.attempt + 1
       const retryAfterMs = error instanceof AdapterError ? error.retryAfterMs : undefined
       const delay = backoffDelay(context.config.retry, attempt, context.config.env.random(), retryAfterMs)
-      enqueue.assign({ waiters: remaining, attempt, retryAt: now(context) + delay })
+      enqueue.assign({ calls: remaining, attempt, retryAt: now(context) + delay })
       enqueue('reportError')
     }),
     refuseRefreshWithoutToken: enqueueActions(({ context, enqueue }) => {
@@ -231,25 +234,31 @@ export const authSetup = setup({
         'refresh() cannot renew this session: it has no refresh token and the adapter does not refresh without one ' +
           '(refreshesWithoutToken); the session stays until it comes due',
       )
-      emitSettlements(enqueue, settleAll(context.waiters, error).settled, context.session)
-      // Stryker disable next-line ArrayDeclaration: equivalent, a seeded "Stryker was here" waiter acts as a refresh() call no one waits for, settled by the next request or failure (only a failure sets retryAt, and it settles it first)
-      enqueue.assign({ waiters: [] })
+      emitSettlements(enqueue, settleAll(context.calls, error), context.session)
+      enqueue.assign({ calls: [] })
     }),
+    // A refresh() where there is no session to refresh: the chart says why, so the client never
+    // matches states to pick an error. `expired` holds the SessionExpiredError it was entered with.
+    refuseRefresh: emit(({ context, event }) => ({
+      type: 'refresh.settled' as const,
+      // Stryker disable next-line ConditionalExpression: equivalent, a `session.refresh` is the only event this action runs on
+      id: event.type === 'session.refresh' ? event.id : 0,
+      error: context.error instanceof SessionExpiredError ? context.error : new NotAuthenticatedError(),
+      session: null,
+    })),
     // Only a refresh token (or an adapter that refreshes without one) can renew a session.
     expireWithoutRefreshToken: enqueueActions(({ context, enqueue }) => {
       // Stryker disable next-line ObjectLiteral: equivalent, SessionExpiredError's tokenAge defaults to null
       const error = new SessionExpiredError('no_refresh_token', { tokenAge: null })
-      emitSettlements(enqueue, settleAll(context.waiters, error).settled, null)
-      // Stryker disable next-line ArrayDeclaration: equivalent, a seeded "Stryker was here" waiter acts as a refresh() call no one waits for, settled by the next request or failure (only a failure sets retryAt, and it settles it first)
-      enqueue.assign({ waiters: [], error })
+      emitSettlements(enqueue, settleAll(context.calls, error), null)
+      enqueue.assign({ calls: [], error })
     }),
     failSignIn: enqueueActions(({ context, event, enqueue }) => {
       const error = asAuthError('error' in event ? event.error : undefined)
-      enqueue.assign({ error, signInId: null })
+      enqueue.assign({ error, calls: [] })
       enqueue.emit({ type: 'error', error })
-      if (context.signInId !== null) {
-        enqueue.emit({ type: 'signIn.settled', id: context.signInId, error, session: context.session })
-      }
+      // The sign-in call is the only one pending while `signingIn` runs.
+      emitSettlements(enqueue, settleAll(context.calls, error), context.session)
     }),
   },
   guards: {
@@ -257,15 +266,12 @@ export const authSetup = setup({
     isBackingOff: ({ context }) => now(context) < context.retryAt,
     canRefreshSession: ({ context }) => canRefresh(context, context.session),
     hasSession: ({ context }) => context.session !== null,
+    isOffline: stateIn('#auth.network.offline'),
   },
   delays: {
     refreshCheckDelay: ({ context }) => checkDelay(context.session, now(context), context.config.refreshMargin),
-    // Until `retryAt`. Offline, a retry on the growing backoff could only fail again: wait at
-    // least the longest delay instead; `online` re-enters backingOff and waits only for `retryAt`.
-    retryDelay: ({ context }) => {
-      const left = Math.max(0, context.retryAt - now(context))
-      return context.offline ? Math.max(left, context.config.retry.maxDelay) : left
-    },
+    retryDelay: ({ context }) => Math.max(0, context.retryAt - now(context)),
+    offlineRetryDelay: ({ context }) => Math.max(0, context.retryAt - now(context), context.config.retry.maxDelay),
     claimsRetryDelay: ({ context }) => claimsDelay(context.config.retry, context.claimsAttempt),
     requestTimeout: ({ context }) => context.config.retry.requestTimeout,
   },

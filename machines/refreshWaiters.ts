@@ -1,9 +1,10 @@
 import { AuthError } from '../src/errors.js'
 import type { Claims } from '../src/Session.js'
-import type { RefreshWaiter } from './AuthContext.js'
+import type { AuthContext, ClaimsPredicate, PendingCall, RefreshWaiter } from './AuthContext.js'
 
-/** A waiter's outcome: `null` for success, an error otherwise. */
+/** A call's outcome: `null` for success, an error otherwise. */
 export interface Settlement {
+  kind: PendingCall['kind']
   id: number
   error: AuthError | null
 }
@@ -12,6 +13,13 @@ export interface WaiterSplit {
   settled: Settlement[]
   remaining: RefreshWaiter[]
 }
+
+/**
+ * The pending `refresh()` calls. Where the chart reads them (`authenticated`, `refreshing`) they
+ * are every pending call: a sign-in call waits only in `signingIn`.
+ */
+export const waitersOf = (context: AuthContext): RefreshWaiter[] =>
+  context.calls.filter((call): call is RefreshWaiter => call.kind === 'refresh')
 
 function checkPredicate(waiter: RefreshWaiter, claims: Claims): AuthError | boolean {
   if (waiter.until === undefined) return true
@@ -22,22 +30,33 @@ function checkPredicate(waiter: RefreshWaiter, claims: Claims): AuthError | bool
   }
 }
 
+/** Whether a call needs the cache bypassed: a forced one, or one waiting for claims. */
+export const needsForce = (waiter: { force: boolean; until?: ClaimsPredicate | undefined }) =>
+  waiter.force || waiter.until !== undefined
+
+/** Whether a request answers this waiter: it joined the request in flight (or the one that just ended). */
+export const isJoined = (waiter: RefreshWaiter) => waiter.joined
+
 /**
- * After a request of generation `gen` succeeded with `claims`: settles the waiters it answers
- * and keeps those that need a later, forced request or claims not seen yet.
+ * After a new session with `claims` arrived: settles the waiters it `answers` whose predicate
+ * holds, and keeps the others (those that need a later, forced request or claims not seen yet).
  */
-export function settleOnSuccess(waiters: RefreshWaiter[], gen: number, claims: Claims): WaiterSplit {
+export function settleOnSuccess(
+  waiters: RefreshWaiter[],
+  claims: Claims,
+  answers: (waiter: RefreshWaiter) => boolean,
+): WaiterSplit {
   const settled: Settlement[] = []
   const remaining: RefreshWaiter[] = []
   for (const waiter of waiters) {
-    if (waiter.minGen > gen) {
+    if (!answers(waiter)) {
       remaining.push(waiter)
       continue
     }
     const verdict = checkPredicate(waiter, claims)
-    if (verdict === true) settled.push({ id: waiter.id, error: null })
+    if (verdict === true) settled.push({ kind: 'refresh', id: waiter.id, error: null })
     else if (verdict === false) remaining.push(waiter)
-    else settled.push({ id: waiter.id, error: verdict })
+    else settled.push({ kind: 'refresh', id: waiter.id, error: verdict })
   }
   return { settled, remaining }
 }
@@ -50,14 +69,13 @@ export function settleOnTransient(waiters: RefreshWaiter[], error: AuthError): W
   const settled: Settlement[] = []
   const remaining: RefreshWaiter[] = []
   for (const waiter of waiters) {
-    if (waiter.until === undefined) settled.push({ id: waiter.id, error })
+    if (waiter.until === undefined) settled.push({ kind: 'refresh', id: waiter.id, error })
     else remaining.push(waiter)
   }
   return { settled, remaining }
 }
 
-/** Every waiter fails with `error` (rejection, sign-out). */
-export function settleAll(waiters: RefreshWaiter[], error: AuthError): WaiterSplit {
-  // Stryker disable next-line ArrayDeclaration: equivalent, no caller reads `remaining` of settleAll (every waiter is settled)
-  return { settled: waiters.map((w) => ({ id: w.id, error })), remaining: [] }
+/** Every call ends with `error` (a rejection, a sign-out), or succeeds with `null` (a sign-in). */
+export function settleAll(calls: PendingCall[], error: AuthError | null): Settlement[] {
+  return calls.map(({ kind, id }) => ({ kind, id, error }))
 }

@@ -1,7 +1,15 @@
 import { assign, enqueueActions, not } from 'xstate'
 import { AuthError, RequestTimeoutError } from '../src/errors.js'
-import { asAuthError, authSetup, due, emitSettlements, expiredBy, heldSession } from './authSetup.js'
-import { settleAll, settleOnSuccess } from './refreshWaiters.js'
+import {
+  adoptSessionOutput,
+  asAuthError,
+  authSetup,
+  due,
+  emitSettlements,
+  expiredBy,
+  heldSession,
+} from './authSetup.js'
+import { isJoined, needsForce, settleAll, settleOnSuccess, waitersOf } from './refreshWaiters.js'
 import { canRefresh, isNewerSession } from './sessionTiming.js'
 
 /**
@@ -22,13 +30,10 @@ export const refreshingState = authSetup.createStateConfig({
       actions: [
         'adoptTabSession',
         enqueueActions(({ context, enqueue }) => {
-          const { settled, remaining } = settleOnSuccess(
-            context.waiters,
-            Number.MAX_SAFE_INTEGER,
-            heldSession(context).claims,
-          )
+          // Another tab's session answers every call its claims satisfy, joined or not.
+          const { settled, remaining } = settleOnSuccess(waitersOf(context), heldSession(context).claims, () => true)
           emitSettlements(enqueue, settled, context.session)
-          enqueue.assign({ waiters: remaining })
+          enqueue.assign({ calls: remaining })
         }),
       ],
     },
@@ -41,50 +46,56 @@ export const refreshingState = authSetup.createStateConfig({
       always: [
         {
           guard: ({ context }) => !canRefresh(context, context.session) && due(context),
-          target: '#auth.expired',
+          target: '#auth.session.expired',
           actions: 'expireWithoutRefreshToken',
         },
         // Asked for a refresh it cannot make while the token is still good: the call fails, the
         // session stays until it comes due.
-        { guard: not('canRefreshSession'), target: '#auth.authenticated', actions: 'refuseRefreshWithoutToken' },
+        {
+          guard: not('canRefreshSession'),
+          target: '#auth.session.authenticated',
+          actions: 'refuseRefreshWithoutToken',
+        },
         { guard: 'isBackingOff', target: 'backingOff' },
         { target: 'requesting' },
       ],
     },
     requesting: {
+      // This request answers every call waiting as it starts, and bypasses the cache if one of
+      // them needs it.
       entry: assign({
-        gen: ({ context }) => context.gen + 1,
-        inflightForce: ({ context }) => context.waiters.some((w) => w.force || w.until !== undefined),
+        calls: ({ context }) => waitersOf(context).map((w) => ({ ...w, joined: true })),
+        forcedRequest: ({ context }) => waitersOf(context).some(needsForce),
       }),
       invoke: {
         src: 'refreshSession',
         input: ({ context }) => ({
           session: heldSession(context),
-          force: context.inflightForce,
+          force: context.forcedRequest,
           refreshTokenAt: context.refreshTokenAt,
         }),
         onDone: {
           target: 'routing',
           actions: [
-            'adoptSessionOutput',
+            enqueueActions(({ event, enqueue }) => adoptSessionOutput(enqueue, event.output)),
             enqueueActions(({ context, enqueue }) => {
-              const { settled, remaining } = settleOnSuccess(context.waiters, context.gen, heldSession(context).claims)
+              const { settled, remaining } = settleOnSuccess(waitersOf(context), heldSession(context).claims, isJoined)
               emitSettlements(enqueue, settled, context.session)
-              enqueue.assign({ waiters: remaining })
+              enqueue.assign({ calls: remaining })
             }),
           ],
         },
         onError: [
           {
             guard: ({ event }) => asAuthError(event.error).kind === 'rejected',
-            target: '#auth.expired',
+            target: '#auth.session.expired',
             actions: [
               enqueueActions(({ context, event, enqueue }) => {
                 const error = expiredBy(context, event.error, 'refresh_rejected')
                 enqueue.assign({ error })
                 enqueue.emit({ type: 'refreshRejected', error, tokenAge: error.tokenAge })
-                emitSettlements(enqueue, settleAll(context.waiters, error).settled, null)
-                enqueue.assign({ waiters: [] })
+                emitSettlements(enqueue, settleAll(context.calls, error), null)
+                enqueue.assign({ calls: [] })
               }),
             ],
           },
@@ -104,8 +115,10 @@ export const refreshingState = authSetup.createStateConfig({
     },
     routing: {
       always: [
-        { guard: ({ context }) => context.waiters.some((w) => w.minGen > context.gen), target: 'requesting' },
-        { guard: ({ context }) => context.waiters.length > 0, target: 'awaitingClaims' },
+        // A call the last request was not for (it needs a bypass that request lacked, or came
+        // while none was in flight) goes out now.
+        { guard: ({ context }) => waitersOf(context).some((w) => !w.joined), target: 'requesting' },
+        { guard: ({ context }) => context.calls.length > 0, target: 'awaitingClaims' },
         {
           // A token that is due the moment it arrives would otherwise be refreshed in a loop;
           // back off as from a transient failure instead.
@@ -119,34 +132,41 @@ export const refreshingState = authSetup.createStateConfig({
             'failTransient',
           ],
         },
-        { target: '#auth.authenticated' },
+        { target: '#auth.session.authenticated' },
       ],
     },
     afterFailure: {
       always: [
         {
-          guard: ({ context }) => context.waiters.length === 0 && !due(context),
-          target: '#auth.authenticated',
+          guard: ({ context }) => context.calls.length === 0 && !due(context),
+          target: '#auth.session.authenticated',
         },
         { target: 'backingOff' },
       ],
     },
     backingOff: {
-      // Offline, the delay is the longest one (authSetup's `retryDelay`), and `network.online`
-      // retries at once.
-      after: { retryDelay: 'requesting' },
+      // I1's one exception: while a transient failure backs off, the held token is served until it
+      // expires (src/decideToken.ts).
+      tags: ['token.untilExpiry'],
+      // Online, the retry goes out at `retryAt`. Offline (the network region), a retry on the
+      // growing backoff could only fail again: it waits at least the longest delay instead, and
+      // `network.online` re-enters this state, so the retry goes out at `retryAt` after all.
+      after: {
+        retryDelay: { guard: not('isOffline'), target: 'requesting' },
+        offlineRetryDelay: 'requesting',
+      },
       on: {
         // The page woke after its timer should have fired (a device that slept): retry now. Before
         // `retryAt` nothing starts a request, so no event can turn backoff into a hot loop.
         'session.check': { guard: not('isBackingOff'), target: 'requesting' },
         // Back online: wait only for `retryAt`, not the longest delay an offline backoff chose.
-        'network.online': { target: 'backingOff', reenter: true, actions: assign({ offline: false }) },
+        'network.online': { target: 'backingOff', reenter: true },
         // Answered by the retry when the backoff ends.
         'session.refresh': { actions: ['addWaiterForNextRequest', 'startRefreshTimer'] },
         'session.refreshTimeout': [
           {
-            guard: ({ context, event }) => !due(context) && context.waiters.every((w) => w.id === event.id),
-            target: '#auth.authenticated',
+            guard: ({ context, event }) => !due(context) && context.calls.every((w) => w.id === event.id),
+            target: '#auth.session.authenticated',
             actions: 'timeOutWaiter',
           },
           { actions: 'timeOutWaiter' },
@@ -154,14 +174,16 @@ export const refreshingState = authSetup.createStateConfig({
       },
     },
     awaitingClaims: {
+      // The new token is held and not yet due: getToken() serves it while `refresh({ until })` waits.
+      tags: ['token.untilDue'],
       entry: assign({ claimsAttempt: ({ context }) => context.claimsAttempt + 1 }),
       after: { claimsRetryDelay: 'requesting' },
       on: {
         'session.refresh': { actions: ['addWaiterForNextRequest', 'startRefreshTimer'] },
         'session.refreshTimeout': [
           {
-            guard: ({ context, event }) => context.waiters.every((w) => w.id === event.id),
-            target: '#auth.authenticated',
+            guard: ({ context, event }) => context.calls.every((w) => w.id === event.id),
+            target: '#auth.session.authenticated',
             actions: 'timeOutWaiter',
           },
           { actions: 'timeOutWaiter' },

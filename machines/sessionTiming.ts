@@ -26,9 +26,14 @@ export function marginFor(session: Session, margin: number): number {
   return Math.min(margin, lifetime / 2)
 }
 
+/** When the session's token falls due for refresh: its expiry less the margin it is refreshed at. */
+export function dueAt(session: Session, margin: number): number {
+  return session.expiresAt - marginFor(session, margin)
+}
+
 /** Whether the session's token is within the refresh margin of expiry, or past it. */
 export function isDue(session: Session, now: number, margin: number): boolean {
-  return now >= session.expiresAt - marginFor(session, margin)
+  return now >= dueAt(session, margin)
 }
 
 /** Whether the session's token is past its expiry. */

@@ -14,12 +14,13 @@ import { createSnapshotView, subscribeToView } from './createSnapshotView.js'
 import { createSessionStore } from './createSessionStore.js'
 import { createTokenSinks } from './createTokenSinks.js'
 import { createGetToken } from './decideToken.js'
-import { type AuthError, InvalidOptionsError, NotAuthenticatedError, SessionExpiredError } from './errors.js'
+import { type AuthError, NotAuthenticatedError } from './errors.js'
+import { onPublicEvent } from './onPublicEvent.js'
 import { parseClientOptions, parseRefreshOptions } from './parseClientOptions.js'
 import { resolveStorage } from './resolveStorage.js'
 import { resolveTabs } from './resolveTabs.js'
 
-// A `refresh()` waits out the states that are on their way somewhere (restoring, signing in).
+// A `refresh()` waits out the states on their way somewhere (restoring, signing in or out).
 const SETTLED: ReadonlySet<AuthStatus> = new Set(['authenticated', 'refreshing', 'expired', 'unauthenticated'])
 
 /**
@@ -62,9 +63,7 @@ export function createAuthClient<Credentials = unknown>(
     input: config.chartInput,
     inspect: options.inspect && createInspectListener(options.inspect, config.redactInspection, redaction()),
   })
-  const calls = createPendingCalls()
-  actor.on('refresh.settled', calls.settle)
-  actor.on('signIn.settled', calls.settle)
+  const calls = createPendingCalls(actor)
   const nextChange = createChangeSignal(actor)
   const getSnapshot = createSnapshotView(() => actor.getSnapshot())
   const waitWhile = async (busy: (status: AuthStatus) => boolean) => {
@@ -97,36 +96,16 @@ export function createAuthClient<Credentials = unknown>(
     async refresh(refreshOptions) {
       const { force, until, timeoutMs, description } = parseRefreshOptions(refreshOptions)
       await waitWhile((status) => !SETTLED.has(status))
-      const { status, error } = getSnapshot()
       if (!running()) throw new NotAuthenticatedError('the auth client is stopped')
-      if (status === 'expired')
-        throw error instanceof SessionExpiredError ? error : new SessionExpiredError('token_expired')
-      if (status !== 'authenticated' && status !== 'refreshing') throw new NotAuthenticatedError()
-      // Every state left here takes the call: the chart answers it, or times it out.
+      // The chart answers the call: refreshed, refused (signed out, expired) or timed out.
       return calls.add((id) => actor.send({ type: 'session.refresh', id, force, until, timeoutMs, description }))
     },
     addTokenSink: (sink) => sinks.add(sink),
     // Made on first use, as most clients (a server's per request) never call it.
     get fetch() {
-      return (authFetch ??= createAuthFetch({
-        getToken: () => client.getToken(),
-        refresh: (o) => client.refresh(o),
-        fetch: () => options.fetch ?? globalThis.fetch,
-        now: () => clock.now(),
-        warn: (message) => logger.warn(message),
-        origins: config.authFetch.origins,
-        refreshCooldown: config.authFetch.refreshCooldown,
-      }))
+      return (authFetch ??= createAuthFetch({ client, fetch: options.fetch, clock, logger, ...config.authFetch }))
     },
-    on(type, listener) {
-      // The chart also emits internal events that carry the session (tokens included) to this
-      // facade; only the public ones may reach a listener.
-      if (type !== 'error' && type !== 'refreshRejected') {
-        throw new InvalidOptionsError(`auth.on: unknown event "${String(type)}"; use 'error' or 'refreshRejected'`)
-      }
-      const subscription = actor.on(type, listener as never)
-      return () => subscription.unsubscribe()
-    },
+    on: (type, listener) => onPublicEvent(actor, type, listener),
     notify(signal) {
       if (!running()) return
       if (signal === 'offline') actor.send({ type: 'network.offline' })

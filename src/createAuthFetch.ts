@@ -1,10 +1,10 @@
 export interface AuthFetchDeps {
-  getToken(): Promise<string>
-  refresh(options: { force: boolean }): Promise<unknown>
-  fetch(): typeof globalThis.fetch
-  now(): number
+  client: { getToken(): Promise<string>; refresh(options: { force: boolean }): Promise<unknown> }
+  /** The fetch to send with; `globalThis.fetch` (read at each call, so a test's stub is seen) if unset. */
+  fetch: typeof globalThis.fetch | undefined
+  clock: { now(): number }
   /** Told once per origin that a call went out without the bearer. */
-  warn(message: string): void
+  logger: { warn(message: string): void }
   /** Origins besides the page's that get the bearer. */
   origins: readonly string[]
   /** The least time between two forced refreshes started by 401 answers, in ms. */
@@ -52,8 +52,8 @@ function mayCarryToken(input: RequestInfo | URL, origins: ReadonlySet<string>): 
  * `refreshCooldown` of the last forced refresh is returned as it is.
  *
  * @example
- * const authFetch = createAuthFetch({ getToken, refresh, fetch: () => globalThis.fetch, now: Date.now,
- *   warn: console.warn, origins: ['https://api.example.com'], refreshCooldown: 10_000 })
+ * const authFetch = createAuthFetch({ client: auth, fetch: undefined, clock: defaultClock, logger: console,
+ *   origins: ['https://api.example.com'], refreshCooldown: 10_000 })
  * const res = await authFetch('/api/pay', { method: 'POST' })
  */
 export function createAuthFetch(deps: AuthFetchDeps) {
@@ -66,15 +66,15 @@ export function createAuthFetch(deps: AuthFetchDeps) {
     const base = input instanceof Request ? input.clone() : input
     const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined))
     if (token !== null) headers.set('Authorization', `Bearer ${token}`)
-    return deps.fetch()(base, { ...init, headers })
+    return (deps.fetch ?? globalThis.fetch)(base, { ...init, headers })
   }
 
   // One forced refresh for the 401s that arrive while it runs; none again within the cooldown.
   const forceRefresh = (): Promise<unknown> | null => {
     if (forcing) return forcing
-    if (deps.now() - lastForcedAt < deps.refreshCooldown) return null
-    lastForcedAt = deps.now()
-    const started = deps.refresh({ force: true })
+    if (deps.clock.now() - lastForcedAt < deps.refreshCooldown) return null
+    lastForcedAt = deps.clock.now()
+    const started = deps.client.refresh({ force: true })
     forcing = started.finally(() => {
       forcing = null
     })
@@ -86,17 +86,17 @@ export function createAuthFetch(deps: AuthFetchDeps) {
     if (!allowed) {
       if (!warned.has(origin)) {
         warned.add(origin)
-        deps.warn(
+        deps.logger.warn(
           `auth.fetch sent a request to ${origin} without the bearer token: only the page's origin and ` +
             '`authFetch.origins` get it',
         )
       }
       return send(input, init, null)
     }
-    const token = await deps.getToken()
+    const token = await deps.client.getToken()
     const response = await send(input, init, token)
     if (response.status !== 401) return response
-    let next = await deps.getToken()
+    let next = await deps.client.getToken()
     // If the chart already moved on to a newer token while the request was out, that token is
     // the retry; otherwise the server disowned the one we hold, so force a new one.
     if (next === token) {
@@ -108,7 +108,7 @@ export function createAuthFetch(deps: AuthFetchDeps) {
         // The refresh failure is already state and an `error` event; the caller gets the 401.
         return response
       }
-      next = await deps.getToken()
+      next = await deps.client.getToken()
     }
     return send(input, init, next)
   }

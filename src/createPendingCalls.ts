@@ -1,3 +1,5 @@
+import type { Actor } from 'xstate'
+import type { authMachine } from '../machines/authMachine.js'
 import type { SessionInfo } from './AuthSnapshot.js'
 import { type AuthError, NotAuthenticatedError } from './errors.js'
 import type { Session } from './Session.js'
@@ -20,17 +22,17 @@ export interface PendingCalls {
 
 /**
  * Ties each `signIn()` / `refresh()` promise to the chart's `*.settled` event that answers it,
- * by a call id. A call answered with neither error nor session fails as not authenticated.
+ * by a call id. A call answered with neither error nor session fails as not authenticated. Given
+ * the chart's actor, it listens to those events itself.
  *
  * @example
- * const calls = createPendingCalls()
- * actor.on('refresh.settled', calls.settle)
+ * const calls = createPendingCalls(actor)
  * const info = await calls.add((id) => actor.send({ type: 'session.refresh', id, force: false, timeoutMs }))
  */
-export function createPendingCalls(): PendingCalls {
+export function createPendingCalls(chart?: Pick<Actor<typeof authMachine>, 'on'>): PendingCalls {
   const calls = new Map<number, Pending>()
   let nextId = 0
-  return {
+  const pending: PendingCalls = {
     add(send) {
       const id = ++nextId
       return new Promise<SessionInfo>((resolve, reject) => {
@@ -51,4 +53,7 @@ export function createPendingCalls(): PendingCalls {
       calls.clear()
     },
   }
+  chart?.on('refresh.settled', pending.settle)
+  chart?.on('signIn.settled', pending.settle)
+  return pending
 }

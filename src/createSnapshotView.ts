@@ -1,5 +1,6 @@
 import type { AuthContext } from '../machines/AuthContext.js'
 import type { AuthSnapshot, AuthStatus } from './AuthSnapshot.js'
+import { statusOf } from './statusOf.js'
 import { frozenCopy, toSessionInfo } from './toSessionInfo.js'
 
 /**
@@ -17,7 +18,7 @@ export function createSnapshotView(read: () => { value: unknown; context: AuthCo
   let source: { status: AuthStatus; session: unknown; user: unknown; error: unknown } | null = null
   return () => {
     const { value, context } = read()
-    const status = (typeof value === 'string' ? value : Object.keys(value as object)[0]) as AuthStatus
+    const status = statusOf({ value })
     if (
       last &&
       source &&

@@ -27,6 +27,9 @@ export interface InspectedSnapshot {
   readonly status: string
   readonly value?: unknown
   readonly context?: unknown
+  /** A chart's snapshot answers these from its redacted copy (a promise actor's has neither). */
+  readonly matches?: (value: unknown) => boolean
+  readonly hasTag?: (tag: string) => boolean
   readonly [key: string]: unknown
 }
 

@@ -36,13 +36,17 @@ const describe = (error: AuthError | null) => (error ? ` (${error.code}: ${error
 
 let lastState = ''
 let lastError: AuthError | null = null
+// A state value as a dotted path: `refreshing.backingOff`.
+const pathOf = (value: unknown): string =>
+  typeof value === 'string'
+    ? value
+    : Object.entries(value as Record<string, unknown>)
+        .map(([parent, child]) => `${parent}.${pathOf(child)}`)
+        .join()
 auth.actor.subscribe(({ value }) => {
-  const state =
-    typeof value === 'string'
-      ? value
-      : Object.entries(value as Record<string, unknown>)
-          .map(([parent, child]) => `${parent}.${String(child)}`)
-          .join()
+  // The chart's two regions: the session (the public status) and the network.
+  const { session, network } = value as { session: unknown; network: string }
+  const state = `${pathOf(session)}${network === 'offline' ? ' (offline)' : ''}`
   if (state === lastState) return
   // An error is printed when it appears, not again on every later step that still carries it.
   const current = auth.getSnapshot().error

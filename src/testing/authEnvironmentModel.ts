@@ -154,6 +154,8 @@ export const authEnvironmentModel = setup({
         'tabA.signIn': [{ guard: 'isOnline', target: 'fresh', actions: 'newSignIn' }, { actions: 'observe' }],
         'tabB.signIn': { guard: 'isOnline', target: 'fresh', actions: 'newSignIn' },
         'tabA.signInWhileTabBSignsOut': { guard: 'isOnline', target: 'fresh', actions: 'newSignIn' },
+        // Signed out or expired, a refresh() is refused at once, with the reason.
+        'tabA.forceRefresh': { actions: 'observe' },
         'restore.throws': { actions: 'observe' },
         'storage.corrupted': { actions: 'observe' },
         // A refresh the sign-out aborted must stay dead even if its answer arrives now.

@@ -27,7 +27,7 @@ export function keyOf(node: AnyStateNode, eventType: string, index: number): str
 
 /**
  * Every transition of `machine` (each guarded branch on its own; eventless, delayed and targetless
- * ones included), keyed as `recordCoverage` records them: `auth.refreshing --always[0]`.
+ * ones included), keyed as `recordCoverage` records them: `auth.session.refreshing --always[0]`.
  *
  * @example
  * import { authMachine } from 'authchart'
@@ -62,7 +62,7 @@ export function chartTransitions(machine: AnyStateMachine): ChartTransition[] {
  * import { authMachine } from 'authchart'
  * import { chartStates } from 'authchart/testing'
  *
- * console.log(chartStates(authMachine).includes('auth.authenticated')) // true
+ * console.log(chartStates(authMachine).includes('auth.session.authenticated')) // true
  */
 export function chartStates(machine: AnyStateMachine): string[] {
   const ids: string[] = []

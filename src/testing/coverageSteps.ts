@@ -76,7 +76,7 @@ export const coverageSteps = {
     world.gate.release('refresh')
     await world.clock.flush()
     const { value } = world.tabs.A.client.actor.getSnapshot()
-    if ((value as { refreshing?: string }).refreshing !== 'backingOff') {
+    if ((value as { session: { refreshing?: string } }).session.refreshing !== 'backingOff') {
       world.violate(`a token due on arrival left tab A in ${JSON.stringify(value)}, not backing off`)
     }
     await releaseUntil(world, () => statusOf(world.tabs.A) !== 'refreshing', 30)

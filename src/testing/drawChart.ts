@@ -61,8 +61,12 @@ function guardName(guard: unknown): string | undefined {
  */
 export function rowText(machine: AnyStateMachine, t: ChartTransition, guard: string | undefined): string {
   const node = machine.getStateNodeById(t.source)
-  const src = node.invoke.map((i) => (typeof i.src === 'string' ? i.src : 'actor'))[0] ?? ''
-  const event = t.event === 'done actor' || t.event === 'error actor' ? `${t.event.split(' ')[0]} ${src}` : t.event
+  const kind = t.event.split(' ')[0] ?? ''
+  // A state that waits for an actor spawned on the way in (not invoked) names it by its id.
+  const prefix = `xstate.${kind}.actor.`
+  const spawned = [...node.transitions.keys()].find((type) => type.startsWith(prefix))?.slice(prefix.length)
+  const src = node.invoke.map((i) => (typeof i.src === 'string' ? i.src : 'actor'))[0] ?? spawned ?? ''
+  const event = t.event === 'done actor' || t.event === 'error actor' ? `${kind} ${src}` : t.event
   const to = t.targets.length === 0 ? '(no target)' : `→ ${t.targets.map((id) => id.split('.').pop()).join(', ')}`
   return `${event}${guard ? ` [${guard}]` : ''} ${to}`
 }
@@ -71,7 +75,7 @@ export function rowText(machine: AnyStateMachine, t: ChartTransition, guard: str
  * Each transition key (as `chartTransitions` makes it) with the name of its branch's guard.
  *
  * @example
- * guardsByKey(authMachine).get('auth.refreshing.starting --always[2]') // 'isBackingOff'
+ * guardsByKey(authMachine).get('auth.session.refreshing.starting --always[2]') // 'isBackingOff'
  */
 export function guardsByKey(machine: AnyStateMachine): Map<string, string | undefined> {
   const guards = new Map<string, string | undefined>()
@@ -90,7 +94,8 @@ export function guardsByKey(machine: AnyStateMachine): Map<string, string | unde
  * takes. Works on a value read from `auth.actor` or from a redacted inspection event.
  *
  * @example
- * stateIdsOf(authMachine, { refreshing: 'requesting' }) // ['auth.refreshing', 'auth.refreshing.requesting']
+ * stateIdsOf(authMachine, { session: 'expired', network: 'online' })
+ * // ['auth.session', 'auth.session.expired', 'auth.network', 'auth.network.online']
  */
 export function stateIdsOf(machine: AnyStateMachine, value: unknown): string[] {
   const ids: string[] = []

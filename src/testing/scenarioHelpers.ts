@@ -25,7 +25,7 @@ export const statusOf = (tab: Tab) => tab.client.getSnapshot().status
 
 /** Tab A's step inside `refreshing` (`requesting`, `backingOff`, …), or undefined outside it. */
 export const refreshingStep = (world: AuthWorld) =>
-  (world.tabs.A.client.actor.getSnapshot().value as { refreshing?: string }).refreshing
+  (world.tabs.A.client.actor.getSnapshot().value as { session: { refreshing?: string } }).session.refreshing
 
 export async function getToken(world: AuthWorld, tab: Tab) {
   const outcome = track(tab.client.getToken(), (token) => world.checkToken(tab, token))

@@ -1,4 +1,10 @@
-import { ClaimsTimeoutError, RequestTimeoutError, SessionExpiredError, StorageError } from '../errors.js'
+import {
+  ClaimsTimeoutError,
+  NotAuthenticatedError,
+  RequestTimeoutError,
+  SessionExpiredError,
+  StorageError,
+} from '../errors.js'
 import { type AuthEnvironmentEvent } from './authEnvironmentModel.js'
 import { BACKEND_FAILURES } from './AuthBackend.js'
 import { type AuthWorld, claimsKey, STEP, tokenKey } from './createAuthWorld.js'
@@ -20,6 +26,7 @@ export const executors: Record<
   'tabB.getToken': (world) => getToken(world, world.tabs.B),
   'tabA.forceRefresh': async (world, expectSuccess) => {
     const before = world.refreshCallCount()
+    const ended = statusOf(world.tabs.A)
     const outcome = track(world.tabs.A.client.refresh({ force: true }), (session) => {
       // A forced refresh bypasses every cache: its token comes from a request that started after it.
       if ((world.issuedBy.get(session.claims.jti) ?? 0) <= before) {
@@ -27,6 +34,12 @@ export const executors: Record<
       }
     })
     await releaseUntil(world, () => outcome.settled, 40)
+    if (ended === 'unauthenticated' || ended === 'expired') {
+      const refusal = ended === 'expired' ? SessionExpiredError : NotAuthenticatedError
+      if (!outcome.settled || !('error' in outcome) || !(outcome.error instanceof refusal)) {
+        world.violate(`refresh({ force: true }) while ${ended} was not refused with a ${refusal.name}`)
+      }
+    }
     if (expectSuccess && !(outcome.settled && !('error' in outcome)))
       world.violate(
         `refresh({ force: true }) did not resolve: ${String('error' in outcome ? outcome.error : 'pending')}`,

@@ -30,7 +30,7 @@ function nodeById(machine: AnyStateMachine, id: string): AnyStateNode | undefine
 }
 
 /**
- * The key (as `chartTransitions` names it: `auth.refreshing --always[0]`) of a transition taken,
+ * The key (as `chartTransitions` names it: `auth.session.refreshing --always[0]`) of a transition taken,
  * read from an `@xstate.microstep` inspection event's `_transitions`. It needs only the ids the
  * client's redacted inspection keeps, so a page can mark the transition without the raw actor.
  * `undefined` when the source is not a state of `machine`.

@@ -24,7 +24,10 @@ export interface Mutant {
 
 type Config = { states?: Record<string, Config> } & Record<string, unknown>
 
-/** `authMachine` with the state at `path` replaced by `change(state)`; everything else as it is. */
+/**
+ * `authMachine` with the state at `path` (in its `session` region) replaced by `change(state)`;
+ * everything else as it is.
+ */
 function withState(
   authMachine: typeof AuthMachine,
   path: string[],
@@ -38,7 +41,7 @@ function withState(
           states: { ...node.states, [head]: rebuild((node.states as Record<string, Config>)[head] as Config, rest) },
         }
   return authSetup.createMachine(
-    rebuild(authMachine.config as unknown as Config, path) as never,
+    rebuild(authMachine.config as unknown as Config, ['session', ...path]) as never,
   ) as unknown as AnyStateMachine
 }
 
@@ -123,14 +126,14 @@ export const createAuthClientRef: {
   },
 }
 
-const waiterWithoutUntil = (minGenOf: (gen: number, force: boolean) => number) =>
-  assign(({ context, event }: { context: { waiters: unknown[]; gen: number }; event: { type: string } }) => {
+const waiterWithoutUntil = (joinedOf: (force: boolean) => boolean) =>
+  assign(({ context, event }: { context: { calls: unknown[] }; event: { type: string } }) => {
     if (event.type !== 'session.refresh') return {}
     const e = event as unknown as { id: number; force: boolean }
     return {
-      waiters: [
-        ...context.waiters,
-        { id: e.id, force: e.force, until: undefined, minGen: minGenOf(context.gen, e.force) },
+      calls: [
+        ...context.calls,
+        { kind: 'refresh', id: e.id, force: e.force, until: undefined, joined: joinedOf(e.force) },
       ],
     }
   })
@@ -192,8 +195,8 @@ export const buildMutants = (authMachine: typeof AuthMachine): Mutant[] => [
     source: 'seed 003',
     machine: authMachine.provide({
       actions: {
-        addWaiterForNextRequest: waiterWithoutUntil((gen) => gen + 1) as never,
-        addWaiterToCurrentRequest: waiterWithoutUntil((gen, force) => (force ? gen + 1 : gen)) as never,
+        addWaiterForNextRequest: waiterWithoutUntil(() => false) as never,
+        addWaiterToCurrentRequest: waiterWithoutUntil((force) => !force) as never,
       },
     }),
   },
@@ -228,10 +231,13 @@ export const buildMutants = (authMachine: typeof AuthMachine): Mutant[] => [
     machine: authMachine.provide({
       actions: {
         addWaiterToCurrentRequest: assign({
-          waiters: ({ context, event }) =>
+          calls: ({ context, event }) =>
             event.type === 'session.refresh'
-              ? [...context.waiters, { id: event.id, force: event.force, until: event.until, minGen: context.gen }]
-              : context.waiters,
+              ? [
+                  ...context.calls,
+                  { kind: 'refresh' as const, id: event.id, force: event.force, until: event.until, joined: true },
+                ]
+              : context.calls,
         }),
       },
     }),

@@ -8,8 +8,15 @@ describe('the chart definition', () => {
   it('loads, with its id, its initial states and the states its transitions name', async () => {
     const { authMachine } = await import('authchart')
     expect(authMachine.id).toBe('auth')
-    expect(authMachine.root.initial.target.map((node) => node.key)).toEqual(['restoring'])
-    const refreshing = authMachine.getStateNodeById('auth.refreshing')
+    // Two parallel regions: the session (the public status) and the network.
+    expect(authMachine.root.type).toBe('parallel')
+    expect(Object.keys(authMachine.root.states)).toEqual(['session', 'network'])
+    const session = authMachine.getStateNodeById('auth.session')
+    expect(session.initial.target.map((node) => node.key)).toEqual(['restoring'])
+    const network = authMachine.getStateNodeById('auth.network')
+    expect(network.initial.target.map((node) => node.key)).toEqual(['online'])
+    expect(Object.keys(network.states)).toEqual(['online', 'offline'])
+    const refreshing = authMachine.getStateNodeById('auth.session.refreshing')
     expect(refreshing.initial.target.map((node) => node.key)).toEqual(['starting'])
     expect(Object.keys(refreshing.states)).toEqual([
       'starting',
@@ -19,7 +26,7 @@ describe('the chart definition', () => {
       'backingOff',
       'awaitingClaims',
     ])
-    expect(Object.keys(authMachine.root.states)).toEqual([
+    expect(Object.keys(session.states)).toEqual([
       'restoring',
       'checkingRestored',
       'validating',

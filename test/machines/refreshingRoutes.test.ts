@@ -71,6 +71,7 @@ describe('the chart deciding whether to refresh', () => {
     expect(settled.map((s) => s.id)).toEqual([1])
     expect(settled[0]?.error).toBe(chart.context().error)
     expect(chart.calls.refreshSession).toHaveLength(0)
+    chart.checkNoAnsweredCallKept()
   })
 
   it('refresh() of a good session without a refresh token fails, and the session stays', async () => {
@@ -82,6 +83,7 @@ describe('the chart deciding whether to refresh', () => {
     expect(settled[0]?.error).toBeInstanceOf(InvalidOptionsError)
     expect(chart.context().session).toBe(chart.session)
     expect(chart.calls.refreshSession).toHaveLength(0)
+    chart.checkNoAnsweredCallKept()
   })
 
   it('refresh() before the backoff of a failed request has run out waits for it', async () => {
@@ -149,13 +151,47 @@ describe('the chart answering refresh() calls', () => {
     expect(chart.state()).toBe('refreshing.requesting')
   })
 
+  it('a forced call that meets an unforced request is answered by a second, forced, request (auth0-spa-js #1691)', async () => {
+    const chart = await authenticatedChart()
+    chart.send({ type: 'session.refresh', id: 1, force: false, timeoutMs: 60_000 })
+    chart.send({ type: 'session.refresh', id: 2, force: true, timeoutMs: 60_000 })
+    const first = sessionAt(chart.clock.now())
+    await chart.answer('refreshSession', sessionOutput(first))
+    expect(chart.emittedOf<Settled>('refresh.settled').map((s) => [s.id, s.session])).toEqual([[1, first]])
+    expect(chart.state()).toBe('refreshing.requesting')
+    expect(chart.calls.refreshSession.map((c) => c.input.force)).toEqual([false, true])
+    const second = sessionAt(chart.clock.now())
+    await chart.answer('refreshSession', sessionOutput(second))
+    expect(chart.emittedOf<Settled>('refresh.settled').map((s) => [s.id, s.session])).toEqual([
+      [1, first],
+      [2, second],
+    ])
+    expect(chart.state()).toBe('authenticated')
+  })
+
+  it('a forced request stays forced when its forced caller times out: a forced call arriving then joins it', async () => {
+    const chart = await authenticatedChart()
+    chart.send({ type: 'session.refresh', id: 1, force: true, timeoutMs: 100 })
+    await chart.clock.advance(100)
+    expect(chart.emittedOf<Settled>('refresh.settled').map((s) => s.id)).toEqual([1])
+    chart.send({ type: 'session.refresh', id: 2, force: true, timeoutMs: 60_000 })
+    const next = sessionAt(chart.clock.now())
+    await chart.answer('refreshSession', sessionOutput(next))
+    expect(chart.emittedOf<Settled>('refresh.settled').map((s) => [s.id, s.session])).toEqual([
+      [1, chart.session],
+      [2, next],
+    ])
+    expect(chart.calls.refreshSession).toHaveLength(1)
+    expect(chart.state()).toBe('authenticated')
+  })
+
   it('a rejected refresh fails every caller once, says how old the refresh token was, and keeps no caller', async () => {
     const chart = await authenticatedChart()
     await chart.clock.advance(1_000)
     chart.send({ type: 'session.refresh', id: 1, force: true, timeoutMs: 60_000 })
     await chart.fail('refreshSession', new AdapterError('refresh', 'rejected'))
     expect(chart.state()).toBe('expired')
-    expect(chart.context().waiters).toEqual([])
+    expect(chart.unanswered()).toEqual([])
     const settled = chart.emittedOf<Settled>('refresh.settled')
     expect(settled.map((s) => s.id)).toEqual([1])
     expect(settled[0]?.error).toBeInstanceOf(SessionExpiredError)
@@ -199,11 +235,12 @@ describe('the chart answering refresh() calls', () => {
     chart.send({ type: 'tab.sessionChanged', session: newer, refreshTokenAt: null, origin: 'tab' })
     expect(chart.state()).toBe('authenticated')
     expect(chart.context().session).toBe(newer)
-    expect(chart.context().waiters).toEqual([])
+    expect(chart.unanswered()).toEqual([])
     expect(chart.emittedOf('refresh.settled')).toEqual([
       { type: 'refresh.settled', id: 1, error: null, session: newer },
     ])
     expect(chart.calls.refreshSession[0]?.signal.aborted).toBe(true)
+    chart.checkNoAnsweredCallKept()
   })
 })
 
@@ -213,7 +250,7 @@ describe('the chart after a failed refresh', () => {
     chart.send({ type: 'session.refresh', id: 1, force: true, until: never, timeoutMs: 60_000 })
     await chart.fail('refreshSession', new AuthError('blip'))
     expect(chart.state()).toBe('refreshing.backingOff')
-    expect(chart.context().waiters.map((w) => w.id)).toEqual([1])
+    expect(chart.unanswered()).toEqual([1])
     expect(chart.emittedOf('refresh.settled')).toEqual([])
     await chart.clock.advance(750)
     expect(chart.calls.refreshSession).toHaveLength(2)
@@ -228,7 +265,7 @@ describe('the chart after a failed refresh', () => {
     expect(chart.state()).toBe('refreshing.backingOff')
     await chart.clock.advance(500)
     chart.send({ type: 'network.online' })
-    expect(chart.context().offline).toBe(false)
+    expect(chart.network()).toBe('online')
     await chart.clock.advance(249)
     expect(chart.calls.refreshSession).toHaveLength(1)
     await chart.clock.advance(1)
@@ -270,7 +307,7 @@ describe('the chart after a failed refresh', () => {
     let settled = chart.emittedOf<Settled>('refresh.settled')
     expect(settled.map((s) => s.id)).toEqual([1])
     expect(settled[0]?.error).toBeInstanceOf(ClaimsTimeoutError)
-    expect(chart.context().waiters.map((w) => w.id)).toEqual([2])
+    expect(chart.unanswered()).toEqual([2])
     await chart.clock.advance(10_000)
     expect(chart.state()).toBe('authenticated')
     settled = chart.emittedOf<Settled>('refresh.settled')
@@ -310,7 +347,7 @@ describe('the chart waiting for claims', () => {
     await chart.clock.advance(100)
     expect(chart.state()).toBe('refreshing.awaitingClaims')
     expect(chart.emittedOf<Settled>('refresh.settled').map((s) => s.id)).toEqual([1])
-    expect(chart.context().waiters.map((w) => w.id)).toEqual([2])
+    expect(chart.unanswered()).toEqual([2])
     await chart.clock.advance(100)
     expect(chart.state()).toBe('authenticated')
     const settled = chart.emittedOf<Settled>('refresh.settled')

@@ -19,15 +19,11 @@ describe('the chart restoring a session', () => {
       user: null,
       error: null,
       refreshTokenAt: null,
-      endedSession: null,
       attempt: 0,
       claimsAttempt: 0,
       retryAt: 0,
-      gen: 0,
-      inflightForce: false,
-      waiters: [],
-      signInId: null,
-      offline: false,
+      forcedRequest: false,
+      calls: [],
     })
   })
 

@@ -27,7 +27,8 @@ describe('the chart signing in and out', () => {
     expect(settled[0]?.id).toBe(1)
     expect(settled[0]?.error).toBeInstanceOf(NotAuthenticatedError)
     expect(settled[0]?.error?.message).toBe('the session ended')
-    expect(chart.context().waiters).toEqual([])
+    expect(chart.unanswered()).toEqual([7])
+    chart.checkNoAnsweredCallKept()
     expect(chart.calls.signInWithCredentials[0]?.input).toEqual({ credentials: { email: 'a@example.com' } })
   })
 
@@ -41,7 +42,8 @@ describe('the chart signing in and out', () => {
     expect(settled[0]?.id).toBe(3)
     expect(settled[0]?.error).toBeInstanceOf(NotAuthenticatedError)
     expect(settled[0]?.error?.message).toBe('sign-in was cancelled by a newer call')
-    expect(chart.context().signInId).toBeNull()
+    expect(chart.unanswered()).toEqual([])
+    chart.checkNoAnsweredCallKept()
   })
 
   it('a finished sign-in is settled once: a later sign-out does not settle it again', async () => {
@@ -51,14 +53,17 @@ describe('the chart signing in and out', () => {
     await chart.answer('signInWithCredentials', sessionOutput(session))
     expect(chart.state()).toBe('authenticated')
     expect(chart.emittedOf('signIn.settled')).toEqual([{ type: 'signIn.settled', id: 4, error: null, session }])
-    expect(chart.context().signInId).toBeNull()
+    expect(chart.unanswered()).toEqual([])
     chart.send({ type: 'auth.signOut' })
     expect(chart.calls.signOutSession[0]?.input).toEqual({ session })
+    // only the adapter's sign-out holds the ended session while it runs; the context dropped it
+    expect(chart.context().session).toBeNull()
+    expect(chart.holdsTokensOf(session)).toBe(true)
     await chart.answer('signOutSession', undefined)
     expect(chart.state()).toBe('unauthenticated')
     expect(chart.emittedOf('signIn.settled')).toHaveLength(1)
     // the ended session (its tokens) is not kept once the adapter has been told
-    expect(chart.context().endedSession).toBeNull()
+    expect(chart.holdsTokensOf(session)).toBe(false)
   })
 
   it('a sign-out the adapter never answers ends after the request timeout, reported', async () => {
@@ -72,7 +77,7 @@ describe('the chart signing in and out', () => {
     expect(error).toBeInstanceOf(RequestTimeoutError)
     expect(error?.message).toBe('signing out timed out')
     expect(chart.emittedOf('error')).toEqual([{ type: 'error', error }])
-    expect(chart.context().endedSession).toBeNull()
+    expect(chart.holdsTokensOf(chart.session)).toBe(false)
     expect(chart.calls.signOutSession[0]?.signal.aborted).toBe(true)
   })
 
@@ -104,7 +109,7 @@ describe('the chart when a sign-in or sign-out overlaps or fails', () => {
     const settled = chart.emittedOf<{ id: number; error: AuthError | null }>('signIn.settled')
     expect(settled.map((s) => s.id)).toEqual([1])
     expect(settled[0]?.error?.message).toBe('sign-in was cancelled by a newer call')
-    expect(chart.context().signInId).toBe(2)
+    expect(chart.unanswered()).toEqual([2])
   })
 
   it('a sign-out ends the refresh() calls waiting on the session', async () => {
@@ -114,7 +119,8 @@ describe('the chart when a sign-in or sign-out overlaps or fails', () => {
     const settled = chart.emittedOf<{ id: number; error: AuthError | null }>('refresh.settled')
     expect(settled.map((s) => s.id)).toEqual([1])
     expect(settled[0]?.error).toBeInstanceOf(NotAuthenticatedError)
-    expect(chart.context().waiters).toEqual([])
+    expect(chart.unanswered()).toEqual([])
+    chart.checkNoAnsweredCallKept()
   })
 
   it('a failed sign-in while signed in keeps the session, and settles the call with the failure', async () => {
@@ -129,6 +135,7 @@ describe('the chart when a sign-in or sign-out overlaps or fails', () => {
       { type: 'signIn.settled', id: 3, error: failure, session: chart.session },
     ])
     expect(chart.emittedOf('error')).toEqual([{ type: 'error', error: failure }])
+    chart.checkNoAnsweredCallKept()
   })
 
   it('a failed sign-in while signed out stays signed out, and settles the call with the failure', async () => {
@@ -141,6 +148,7 @@ describe('the chart when a sign-in or sign-out overlaps or fails', () => {
     expect(chart.emittedOf('signIn.settled')).toEqual([
       { type: 'signIn.settled', id: 4, error: failure, session: null },
     ])
+    chart.checkNoAnsweredCallKept()
   })
 
   it('a failed sign-out still ends signed out, with the failure reported and the ended session dropped', async () => {
@@ -150,7 +158,7 @@ describe('the chart when a sign-in or sign-out overlaps or fails', () => {
     await chart.fail('signOutSession', failure)
     expect(chart.state()).toBe('unauthenticated')
     expect(chart.context().error).toBe(failure)
-    expect(chart.context().endedSession).toBeNull()
+    expect(chart.holdsTokensOf(chart.session)).toBe(false)
     expect(chart.emittedOf('error')).toEqual([{ type: 'error', error: failure }])
   })
 })
@@ -169,7 +177,8 @@ describe('the chart hearing that another tab or the SDK signed out', () => {
     const settled = chart.emittedOf<{ id: number; error: AuthError | null }>('refresh.settled')
     expect(settled.map((s) => s.id)).toEqual([2])
     expect(settled[0]?.error).toBeInstanceOf(NotAuthenticatedError)
-    expect(chart.context().waiters).toEqual([])
+    expect(chart.unanswered()).toEqual([])
+    chart.checkNoAnsweredCallKept()
     expect(chart.effects).toEqual(['syncSinks:none'])
   })
 
@@ -209,9 +218,9 @@ describe('the chart online and offline', () => {
   it('back online, a later failed refresh backs off by its backoff, not by the longest offline delay', async () => {
     const chart = await authenticatedChart()
     chart.send({ type: 'network.offline' })
-    expect(chart.context().offline).toBe(true)
+    expect(chart.network()).toBe('offline')
     chart.send({ type: 'network.online' })
-    expect(chart.context().offline).toBe(false)
+    expect(chart.network()).toBe('online')
     chart.clock.jump(HOUR)
     chart.send({ type: 'session.check' })
     expect(chart.state()).toBe('refreshing.requesting')

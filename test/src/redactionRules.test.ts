@@ -407,18 +407,19 @@ describe('redaction: the snapshot, the definition and the actor views', () => {
   it('a snapshot copy answers matches, hasTag, getMeta and toJSON from the redacted copy', async () => {
     const { auth } = await signedInWith({})
     const snapshot = auth.actor.getSnapshot() as InspectedSnapshot & {
-      matches(value: string): boolean
+      matches(value: unknown): boolean
       hasTag(tag: string): boolean
       getMeta(): Record<string, unknown>
       toJSON(): { value: unknown; context: Ctx }
     }
-    expect(snapshot.value).toBe('authenticated')
-    expect(snapshot.matches('authenticated')).toBe(true)
-    expect(snapshot.matches('refreshing')).toBe(false)
+    expect(snapshot.value).toEqual({ session: 'authenticated', network: 'online' })
+    expect(snapshot.matches({ session: 'authenticated' })).toBe(true)
+    expect(snapshot.matches({ session: 'refreshing' })).toBe(false)
+    expect(snapshot.hasTag('token.untilDue')).toBe(true)
     expect(snapshot.hasTag('nothing')).toBe(false)
     expect(snapshot.getMeta()).toEqual({})
     const json = snapshot.toJSON()
-    expect(json.value).toBe('authenticated')
+    expect(json.value).toEqual({ session: 'authenticated', network: 'online' })
     expect(json.context.session?.accessToken).toBe(R)
     expect(json.context.session?.refreshToken).toBe(R)
     expect(json.context.session?.user).toEqual({ id: 'user-1', email: 'ada@example.com' })
@@ -437,16 +438,27 @@ describe('redaction: the snapshot, the definition and the actor views', () => {
     const sources = events.flatMap((e) =>
       e.type === '@xstate.microstep' ? e._transitions.map((t) => t.source as unknown as Record<string, unknown>) : [],
     )
-    const restoring = sources.filter((node) => node.id === 'auth.restoring')
+    const restoring = sources.filter((node) => node.id === 'auth.session.restoring')
     expect(restoring.length).toBeGreaterThan(0)
-    expect(restoring[0]).toEqual({ id: 'auth.restoring', key: 'restoring', path: ['restoring'], type: 'atomic' })
+    expect(restoring[0]).toEqual({
+      id: 'auth.session.restoring',
+      key: 'restoring',
+      path: ['session', 'restoring'],
+      type: 'atomic',
+    })
     expect(Object.isFrozen(restoring[0])).toBe(true)
     for (const node of restoring) expect(node).toBe(restoring[0])
     // The snapshot's active nodes: the same view on every read.
     const nodes = () => auth.actor.getSnapshot()._nodes as Record<string, unknown>[]
-    expect(nodes().map((node) => node.id)).toEqual(['auth', 'auth.authenticated'])
-    expect(nodes()[1]).toBe(nodes()[1])
-    expect(Object.isFrozen(nodes()[1])).toBe(true)
+    expect(nodes().map((node) => node.id)).toEqual([
+      'auth',
+      'auth.session',
+      'auth.network',
+      'auth.network.online',
+      'auth.session.authenticated',
+    ])
+    expect(nodes()[4]).toBe(nodes()[4])
+    expect(Object.isFrozen(nodes()[4])).toBe(true)
     auth.stop()
   })
 
@@ -454,18 +466,19 @@ describe('redaction: the snapshot, the definition and the actor views', () => {
     const { auth } = await signedInWith({})
     const config = auth.actor.logic.config as {
       id: string
-      initial: string
+      type: string
       context: unknown
-      on: Record<string, { actions?: unknown }>
-      states: Record<string, unknown>
+      states: Record<string, { initial?: string; on: Record<string, { actions?: unknown }>; states: object }>
     }
     expect(config.id).toBe('auth')
-    expect(config.initial).toBe('restoring')
+    expect(config.type).toBe('parallel')
+    const session = config.states.session!
+    expect(session.initial).toBe('restoring')
     // Named `context` by its property; Stryker's instrumentation wraps it and the name is lost.
     expect(config.context).toMatch(/^\[function (context|anonymous)\]$/)
-    expect(Array.isArray(config.on['auth.signIn']?.actions)).toBe(true)
-    expect((config.on['auth.signIn']?.actions as unknown[])[2]).toBe('[function assign]')
-    expect(Object.keys(config.states)).toContain('authenticated')
+    expect(Array.isArray(session.on['auth.signIn']?.actions)).toBe(true)
+    expect((session.on['auth.signIn']?.actions as unknown[])[1]).toBe('[function assign]')
+    expect(Object.keys(session.states)).toContain('authenticated')
     // A copy the inspector may change: not frozen, and a change does not reach the next one.
     expect(Object.isFrozen(config)).toBe(false)
     config.id = 'changed'
@@ -485,7 +498,7 @@ describe('redaction: the snapshot, the definition and the actor views', () => {
     expect(actor.sessionId).toEqual(expect.any(String))
     expect(actor.systemId).toBeUndefined()
     const persisted = actor.getPersistedSnapshot() as { value: unknown; context: Ctx }
-    expect(persisted.value).toBe('authenticated')
+    expect(persisted.value).toEqual({ session: 'authenticated', network: 'online' })
     expect(persisted.context.session?.accessToken).toBe(R)
     expect(persisted.context.session?.user).toEqual({ id: 'user-1', email: 'ada@example.com' })
     expect(JSON.stringify(persisted)).not.toContain(REFRESH)

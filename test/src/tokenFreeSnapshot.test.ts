@@ -259,7 +259,7 @@ describe('auth.actor is a read-only, redacted view', () => {
     expect(session.accessToken).toBe('[redacted]')
     expect(session.refreshToken).toBe('[redacted]')
     expect(session.claims).toEqual(heldSession(auth)?.claims)
-    expect(snapshot.value).toBe('authenticated')
+    expect(snapshot.value).toEqual({ session: 'authenticated', network: 'online' })
     // The chart itself still holds the real tokens.
     expect(heldSession(auth)?.accessToken).toBe(await auth.getToken())
   })
@@ -313,13 +313,17 @@ describe('auth.notify', () => {
         if (signal === 'online') chartActor(auth).send({ type: 'network.offline' })
         adapter.enqueue('refresh', 'transient')
         await clock.advance(HOUR - MINUTE) // due: the refresh fails and backs off
-        expect(chartActor(auth).getSnapshot().matches({ refreshing: 'backingOff' })).toBe(true)
+        expect(
+          chartActor(auth)
+            .getSnapshot()
+            .matches({ session: { refreshing: 'backingOff' } }),
+        ).toBe(true)
         clock.jump(5_000) // the device slept through the first retry's timer
         if (how === 'notify') auth.notify(signal)
         if (how === 'events') for (const event of events) chartActor(auth).send(event)
         await clock.flush()
-        const { value, context } = chartActor(auth).getSnapshot()
-        runs.push({ calls: adapter.calls.refresh, value, offline: context.offline })
+        const { value } = chartActor(auth).getSnapshot()
+        runs.push({ calls: adapter.calls.refresh, value })
       }
       expect(runs[0], signal).toEqual(runs[1])
       expect(runs[0], signal).not.toEqual(runs[2])
@@ -329,19 +333,23 @@ describe('auth.notify', () => {
   it("while 'offline', a failed refresh waits the longest delay; 'online' then retries without waiting more", async () => {
     const { auth, adapter, clock } = await signedIn()
     auth.notify('offline')
-    expect(chartActor(auth).getSnapshot().context.offline).toBe(true)
+    expect(chartActor(auth).getSnapshot().matches({ network: 'offline' })).toBe(true)
     adapter.enqueue('refresh', 'transient')
     await clock.advance(HOUR - MINUTE) // due: the one attempt fails and backs off
     expect(adapter.calls.refresh).toBe(1)
     await clock.advance(29_000) // online, the first retry would have come after about 1 s
     expect(adapter.calls.refresh).toBe(1)
-    expect(chartActor(auth).getSnapshot().matches({ refreshing: 'backingOff' })).toBe(true)
+    expect(
+      chartActor(auth)
+        .getSnapshot()
+        .matches({ session: { refreshing: 'backingOff' } }),
+    ).toBe(true)
     // The held token still serves callers meanwhile (I1's backoff exception).
     const token = settle(auth.getToken())
     await flushMicrotasks()
     expect(fulfilled(token)).toBe(heldSession(auth)?.accessToken)
     auth.notify('online')
-    expect(chartActor(auth).getSnapshot().context.offline).toBe(false)
+    expect(chartActor(auth).getSnapshot().matches({ network: 'online' })).toBe(true)
     await clock.advance(0)
     expect(adapter.calls.refresh).toBe(2)
     expect(auth.getSnapshot().status).toBe('authenticated')

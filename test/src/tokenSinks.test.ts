@@ -20,7 +20,7 @@ describe('token sinks (I4: sinks first)', () => {
     })
     auth.actor.subscribe((snapshot) => {
       seen.push({
-        status: `actor:${String(snapshot.value)}`,
+        status: `actor:${JSON.stringify((snapshot.value as { session: unknown }).session)}`,
         matches: sinkJti() === ((snapshot.context as { session: Session | null }).session?.claims.jti ?? null),
       })
     })

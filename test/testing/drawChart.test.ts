@@ -86,19 +86,26 @@ describe('drawChart', () => {
   })
 
   it('marks the current states, the last transition, and covered and missed ones', () => {
-    const current = stateIdsOf(authMachine, { refreshing: 'requesting' })
-    expect(current).toEqual(['auth.refreshing', 'auth.refreshing.requesting'])
-    const last = 'auth.refreshing.starting --always[3]'
+    const current = stateIdsOf(authMachine, { session: { refreshing: 'requesting' }, network: 'offline' })
+    expect(current).toEqual([
+      'auth.session',
+      'auth.session.refreshing',
+      'auth.session.refreshing.requesting',
+      'auth.network',
+      'auth.network.offline',
+    ])
+    const last = 'auth.session.refreshing.starting --always[3]'
     const svg = drawChart(authMachine, { current, last })
-    expect(svg).toContain('data-state="auth.refreshing" data-active="true"')
-    expect(svg).toContain('data-state="auth.refreshing.requesting" data-active="true"')
-    expect(attr(svg, 'data-active')).toHaveLength(2)
+    expect(svg).toContain('data-state="auth.session.refreshing" data-active="true"')
+    expect(svg).toContain('data-state="auth.session.refreshing.requesting" data-active="true"')
+    expect(svg).toContain('data-state="auth.network.offline" data-active="true"')
+    expect(attr(svg, 'data-active')).toHaveLength(5)
     expect(svg).toContain(`data-transition="${last}" data-mark="last"`)
     expect(svg).toMatch(new RegExp(`class="edge last" data-transition="${last.replace(/[[\]]/g, '\\$&')}"`))
 
-    const covered = new Set(['auth --auth.signIn[0]'])
+    const covered = new Set(['auth.session --auth.signIn[0]'])
     const marked = drawChart(authMachine, { covered })
-    expect(marked).toContain('data-transition="auth --auth.signIn[0]" data-mark="covered"')
+    expect(marked).toContain('data-transition="auth.session --auth.signIn[0]" data-mark="covered"')
     expect(attr(marked, 'data-mark').filter((m) => m === 'missed')).toHaveLength(
       chartTransitions(authMachine).length - 1,
     )
@@ -117,7 +124,7 @@ describe('coverageReportHtml', () => {
     const all = chartTransitions(authMachine)
     const taken = all.slice(0, 10).map((t) => t.key)
     const html = coverageReportHtml({
-      states: new Set(['auth.restoring']),
+      states: new Set(['auth.session.restoring']),
       transitions: new Set(taken),
       reasons: new Map([[all[20]!.key, 'no backend control: revokeSession']]),
     })

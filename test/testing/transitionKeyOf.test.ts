@@ -39,9 +39,9 @@ it('names the transitions of redacted microstep events as recordCoverage names t
   const known = new Set(chartTransitions(authMachine).map((t) => t.key))
   for (const key of redacted) expect(known.has(key), key).toBe(true)
   // the run went through eventless branches, a retry after a failed refresh and a sign-out
-  expect(redacted).toContain('auth --auth.signOut[0]')
+  expect(redacted).toContain('auth.session --auth.signOut[0]')
   expect(redacted.some((key) => key.includes('--always['))).toBe(true)
-  expect(redacted.some((key) => key.startsWith('auth.refreshing.backingOff --after'))).toBe(true)
+  expect(redacted.some((key) => key.startsWith('auth.session.refreshing.backingOff --after'))).toBe(true)
 })
 
 it('gives undefined for a state the chart does not have', () => {

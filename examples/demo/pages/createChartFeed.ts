@@ -6,7 +6,7 @@ import type { InspectionEvent } from 'xstate'
 export interface ChartView {
   value: unknown
   current: string[]
-  /** As `chartTransitions` keys it, e.g. `auth.refreshing.starting --always[3]`. */
+  /** As `chartTransitions` keys it, e.g. `auth.session.refreshing.starting --always[3]`. */
   last: string | undefined
 }
 

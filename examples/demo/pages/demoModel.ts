@@ -46,6 +46,15 @@ const stateName = (value: StateValue): string => {
     : `${key}.${stateName(child)}`
 }
 
+// The chart's two regions as the page shows them: the session's path (`refreshing.backingOff`), and
+// `(offline)` while the network region says so. A plain string is the public status, shown before
+// the first inspection event arrives.
+const chartStateOf = (value: StateValue): string => {
+  if (typeof value === 'string') return value
+  const { session, network } = value as { session: StateValue; network?: StateValue }
+  return `${stateName(session)}${network === 'offline' ? ' (offline)' : ''}`
+}
+
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
 const codeOf = (error: unknown) =>
   typeof error === 'object' && error !== null && 'code' in error ? `${String(error.code)}: ` : ''
@@ -67,7 +76,7 @@ export function createDemoModel(
 ): DemoModel {
   const listeners = new Set<() => void>()
   let view: DemoView = {
-    chartState: stateName((chart.get().value ?? auth.getSnapshot().status) as StateValue),
+    chartState: chartStateOf((chart.get().value ?? auth.getSnapshot().status) as StateValue),
     history: [],
     errors: [],
     activity: [],
@@ -81,7 +90,7 @@ export function createDemoModel(
   view.history = [{ at: Date.now(), state: view.chartState }]
   // The chart's state from the client's redacted inspection events, not from its actor.
   chart.subscribe(() => {
-    const chartState = stateName(chart.get().value as StateValue)
+    const chartState = chartStateOf(chart.get().value as StateValue)
     if (chartState === view.chartState) return
     update({ chartState, history: [...view.history, { at: Date.now(), state: chartState }].slice(-14) })
   })

@@ -112,7 +112,11 @@ describe('bindBrowserEvents', () => {
     const { auth, adapter, clock } = await signedInAndBound()
     adapter.enqueue('refresh', 'transient')
     await clock.advance(HOUR - MINUTE) // due: the refresh fails and backs off (about 1 s)
-    expect(chartActor(auth).getSnapshot().matches({ refreshing: 'backingOff' })).toBe(true)
+    expect(
+      chartActor(auth)
+        .getSnapshot()
+        .matches({ session: { refreshing: 'backingOff' } }),
+    ).toBe(true)
     const attempts = adapter.calls.refresh
     window.dispatchEvent(new Event('online'))
     await clock.flush()
@@ -131,7 +135,11 @@ describe('bindBrowserEvents', () => {
     expect(attempts).toBe(1)
     await clock.advance(29_000) // online, the first retry would have come after about 1 s
     expect(adapter.calls.refresh).toBe(attempts)
-    expect(chartActor(auth).getSnapshot().matches({ refreshing: 'backingOff' })).toBe(true)
+    expect(
+      chartActor(auth)
+        .getSnapshot()
+        .matches({ session: { refreshing: 'backingOff' } }),
+    ).toBe(true)
     // The held token still serves callers meanwhile (I1's backoff exception).
     await expect(auth.getToken()).resolves.toBe(heldSession(auth)?.accessToken)
 
