@@ -82,8 +82,13 @@ export async function createFaultProxy(options: FaultProxyOptions): Promise<Faul
   let networkCuts = 0
   let unreachable: Error | null = null
 
+  // Each forwarded request has a connection of its own (`agent: false`). Through Node's shared
+  // keep-alive agent, a request could go out on a pooled socket just as the target closed it for
+  // idling (its keepAliveTimeout, 5 s in Node), and fail with "socket hang up": a fault no one
+  // scripted, in the middle of a scenario.
   const forward = (req: IncomingMessage, body: Buffer) =>
     new Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }>((resolve, reject) => {
+      const { connection: _connection, ...headers } = req.headers
       const upstream = request(
         {
           protocol: target.protocol,
@@ -91,7 +96,8 @@ export async function createFaultProxy(options: FaultProxyOptions): Promise<Faul
           port: target.port,
           method: req.method,
           path: req.url,
-          headers: { ...req.headers, host: target.host },
+          headers: { ...headers, host: target.host },
+          agent: false,
         },
         (res) => {
           const chunks: Buffer[] = []
@@ -135,6 +141,9 @@ export async function createFaultProxy(options: FaultProxyOptions): Promise<Faul
     try {
       upstream = await forward(req, body)
     } catch (error) {
+      // The target took the connection and then cut it (a fault it was told to inject, as the
+      // GoTrue emulator's `drop`): pass the cut on, as the network between them would.
+      if ((error as { code?: unknown }).code === 'ECONNRESET') return req.socket.destroy()
       unreachable = new Error(
         `fault proxy: the target ${target.origin} could not be reached (${error instanceof Error ? error.message : String(error)})`,
         { cause: error },

@@ -62,6 +62,39 @@ describe('createFaultProxy', () => {
     }
   })
 
+  it('forwards each request on a connection of its own, so a target closing idle sockets races nothing', async () => {
+    const connections: string[] = []
+    const counting = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end('{}')
+    })
+    counting.on('connection', (socket) => connections.push(`${socket.remotePort}`))
+    await new Promise<void>((resolve) => counting.listen(0, '127.0.0.1', resolve))
+    const proxy = await createFaultProxy({ target: `http://127.0.0.1:${(counting.address() as AddressInfo).port}` })
+    try {
+      for (let i = 0; i < 3; i++) expect((await fetch(`${proxy.url}/r${i}`)).status).toBe(200)
+      expect(connections).toHaveLength(3)
+      expect(new Set(connections).size).toBe(3)
+      expect(proxy.check()).toBeUndefined()
+    } finally {
+      await proxy.close()
+      await new Promise<void>((resolve) => counting.close(() => resolve()))
+    }
+  })
+
+  it('a target that cuts a connection it took has the proxy cut the client too, and is not called unreachable', async () => {
+    const cutting = createServer((req) => req.socket.destroy())
+    await new Promise<void>((resolve) => cutting.listen(0, '127.0.0.1', resolve))
+    const proxy = await createFaultProxy({ target: `http://127.0.0.1:${(cutting.address() as AddressInfo).port}` })
+    try {
+      await expect(fetch(`${proxy.url}/auth/refresh`, { method: 'POST', body: '{}' })).rejects.toThrow(TypeError)
+      expect(proxy.check()).toBeUndefined()
+    } finally {
+      await proxy.close()
+      await new Promise<void>((resolve) => cutting.close(() => resolve()))
+    }
+  })
+
   it('a target that is down answers 502 and check() names the target', async () => {
     const down = createServer()
     await new Promise<void>((resolve) => down.listen(0, '127.0.0.1', resolve))
