@@ -10,23 +10,10 @@ import { describe, expect, it } from 'vitest'
 import { heldSession } from '../fixtures/heldSession.js'
 import { credentials, HOUR, MINUTE, signedIn } from '../fixtures/setupClient.js'
 import { fulfilled, rejected, settle } from '../fixtures/settle.js'
+import { countingClock } from '../fixtures/countingClock.js'
 
 // getToken() callers that meet a due token wait together (src/decideToken.ts): one loop decides
 // for all of them on each change of the chart. These pin what that sharing must not change.
-
-/** A clock that counts its reads; timers and the adapter use the clock underneath. */
-function countingClock(clock: Clock) {
-  const counter = { reads: 0 }
-  const counted: Clock = {
-    now: () => {
-      counter.reads += 1
-      return clock.now()
-    },
-    setTimeout: (fn, ms) => clock.setTimeout(fn, ms),
-    clearTimeout: (handle) => clock.clearTimeout(handle),
-  }
-  return { counted, counter }
-}
 
 describe('getToken callers waiting on one refresh', () => {
   it('all get the new token, and waking them reads the clock once, not once per caller', async () => {

@@ -1,27 +1,14 @@
-import { type Clock, createAuthClient, createMemoryStorage, NotAuthenticatedError } from 'authchart'
+import { createAuthClient, createMemoryStorage, NotAuthenticatedError } from 'authchart'
 import { createFakeAdapter, createFakeClock, flushMicrotasks } from 'authchart/testing'
 import { describe, expect, it } from 'vitest'
 import { heldSession } from '../fixtures/heldSession.js'
 import { credentials, HOUR, MINUTE, setupClient, signedIn } from '../fixtures/setupClient.js'
 import { fulfilled, rejected, settle } from '../fixtures/settle.js'
+import { countingClock } from '../fixtures/countingClock.js'
 
 // What getToken() does in each chart state (src/decideToken.ts), for the states and steps the
 // other getToken suites do not reach: restoring, signing in and out, a stopped client, and a
 // refresh that waits for claims.
-
-/** The client's clock, counting its reads; timers and the adapter use the clock underneath. */
-function countingClock(clock: Clock) {
-  const counter = { reads: 0 }
-  const counted: Clock = {
-    now: () => {
-      counter.reads += 1
-      return clock.now()
-    },
-    setTimeout: (fn, ms) => clock.setTimeout(fn, ms),
-    clearTimeout: (handle) => clock.clearTimeout(handle),
-  }
-  return { counted, counter }
-}
 
 describe('getToken in every state', () => {
   it('serves a held, fresh token with one clock read (the hot path)', async () => {
