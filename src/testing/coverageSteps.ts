@@ -75,9 +75,9 @@ export const coverageSteps = {
     world.net.answerDue = true
     world.gate.release('refresh')
     await world.clock.flush()
-    const { value } = world.tabs.A.client.actor.getSnapshot()
-    if ((value as { session: { refreshing?: string } }).session.refreshing !== 'backingOff') {
-      world.violate(`a token due on arrival left tab A in ${JSON.stringify(value)}, not backing off`)
+    const step = refreshingStep(world)
+    if (step !== 'backingOff') {
+      world.violate(`a token due on arrival left tab A in ${step ?? statusOf(world.tabs.A)}, not backing off`)
     }
     await releaseUntil(world, () => statusOf(world.tabs.A) !== 'refreshing', 30)
     world.net.answerDue = false
